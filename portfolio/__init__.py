@@ -1,0 +1,135 @@
+"""The portfolio app: ``create_app(settings)`` and nothing else of substance."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portfolio import config as config_module
+from portfolio.config import ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or config_module.from_env()
+    config_module.check(settings)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(settings.instance_dir),
+    )
+    _configure(app, settings)
+    _init_extensions(app, settings)
+    _register_blueprints(app)
+    _init_web(app, settings)
+    from portfolio.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    secure = settings.cookie_secure
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
+        SESSION_COOKIE_NAME="__Host-pf" if secure else "pf",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.absolute_hours),
+        AUTH_COOKIE_NAME="__Host-pf_session" if secure else "pf_session",
+        AUTH_COOKIE_SECURE=secure,
+        AUTH_COOKIE_MAX_AGE=settings.absolute_hours * 3600,
+        WTF_CSRF_TIME_LIMIT=settings.absolute_hours * 3600,
+        WTF_CSRF_SSL_STRICT=secure,
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STRATEGY="moving-window",
+        RATELIMIT_HEADERS_ENABLED=True,
+        TOTP_ISSUER=settings.totp_issuer,
+        PORTFOLIO_ENV=settings.env,
+        TESTING=settings.env == "testing",
+    )
+    app.extensions["portfolio.settings"] = settings
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    settings.blob_dir.mkdir(parents=True, exist_ok=True)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    from portfolio.accounts.access import load_user_from_request
+    from portfolio.accounts.sessions import Timeouts
+    from portfolio.db import db
+    from portfolio.extensions import babel, csrf, limiter, login_manager, migrate
+    from portfolio.i18n import select_locale
+    from portfolio.vault.context import DerivationGate, VaultContext
+    from portfolio.vault.envelope import Keyring
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.request_loader(load_user_from_request)
+    login_manager.session_protection = None  # our own split-key sessions do this job
+    app.extensions["portfolio.vault"] = VaultContext(
+        peppers=settings.peppers,
+        app_keys=Keyring(settings.app_keys),
+        kdf=settings.kdf,
+        floor=settings.kdf_floor,
+        gate=DerivationGate(settings.kdf_max_concurrent, settings.kdf_wait_seconds),
+    )
+    app.extensions["portfolio.timeouts"] = Timeouts(
+        idle_owner=timedelta(minutes=settings.idle_minutes_owner),
+        idle_staff=timedelta(minutes=settings.idle_minutes_staff),
+        absolute=timedelta(hours=settings.absolute_hours),
+    )
+    import portfolio.models  # noqa: F401  (every model, for Alembic and create_all)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portfolio.accounts.views import bp as accounts_bp
+    from portfolio.admin.views import bp as admin_bp
+    from portfolio.pages.views import bp as pages_bp
+    from portfolio.pwa.views import bp as pwa_bp
+
+    for blueprint in (pages_bp, accounts_bp, admin_bp, pwa_bp):
+        app.register_blueprint(blueprint)
+
+
+def _init_web(app: Flask, settings: Settings) -> None:
+    from pathlib import Path
+
+    from portfolio import http, templating
+    from portfolio.accounts import access
+    from portfolio.static_files import shell_version
+    from portfolio.vault.context import VaultBusyError
+
+    http.init_app(app, hsts=settings.env == "production")
+    access.init_app(app)
+    templating.init_app(app)
+    app.register_error_handler(VaultBusyError, lambda _e: http.render_error(503))
+    app.extensions["portfolio.static_version"] = shell_version(Path(app.static_folder or ""))
+    logging.getLogger("portfolio").setLevel(logging.INFO)

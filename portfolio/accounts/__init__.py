@@ -1,0 +1,1 @@
+"""Registration, login, passphrase change, recovery, staff second factor, roles."""

@@ -1,0 +1,80 @@
+"""Glue between the account services and HTTP: cookies, the vault context, redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, g, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from portfolio.accounts.access import cookie_name, live_session
+from portfolio.accounts.models import Role, User
+from portfolio.accounts.services import normalise_username
+from portfolio.accounts.sessions import LiveSession
+from portfolio.vault.context import VaultContext
+
+
+def vault_context() -> VaultContext:
+    return current_app.extensions["portfolio.vault"]  # type: ignore[no-any-return]
+
+
+def set_session_cookie(response: Response, live: LiveSession) -> Response:
+    response.set_cookie(
+        cookie_name(),
+        live.token.encode(),
+        max_age=int(current_app.config["AUTH_COOKIE_MAX_AGE"]),
+        path="/",
+        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def clear_session_cookie(response: Response) -> Response:
+    response.delete_cookie(
+        cookie_name(),
+        path="/",
+        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def safe_next(default: str) -> str:
+    """Only same-site relative paths are followed after login (no open redirect)."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+    ):
+        return target
+    return default
+
+
+def home_for(user: User) -> str:
+    if user.role_enum is Role.ADMIN:
+        return url_for("admin.index")
+    if user.role_enum is Role.REGIEVOERDER:
+        return url_for("pages.workspace")
+    return url_for("pages.dashboard")
+
+
+def redirect_with_session(target: str, live: LiveSession) -> Response:
+    g.live_session = live
+    return set_session_cookie(redirect(target), live)
+
+
+def username_key() -> str:
+    """Rate-limit key for the account being tried, whoever tries it."""
+    return "user:" + normalise_username(request.form.get("username", ""))[:64]
+
+
+def pending_key() -> str:
+    live = live_session()
+    return "pending:" + (live.row.user_id if live else request.remote_addr or "?")

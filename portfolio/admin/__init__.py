@@ -1,0 +1,1 @@
+"""Municipality settings and staff accounts."""

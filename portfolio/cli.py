@@ -1,0 +1,80 @@
+"""Flask commands: staff accounts and housekeeping. ``flask db ...`` comes from Flask-Migrate."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portfolio.accounts import services
+from portfolio.accounts.errors import UsernameTakenError, WeakPassphraseError
+from portfolio.accounts.forms import USERNAME_PATTERN
+from portfolio.accounts.models import Role
+from portfolio.accounts.sessions import Timeouts, purge_expired
+from portfolio.db import db, dbs
+from portfolio.vault.context import VaultContext
+
+staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
+sessions_cli = AppGroup("sessions", help="Login sessions.")
+
+
+def _vault() -> VaultContext:
+    return current_app.extensions["portfolio.vault"]  # type: ignore[no-any-return]
+
+
+@staff_cli.command("create")
+@click.option("--username", required=True, help="Login name, 3 to 32 letters or digits.")
+@click.option("--name", "display_name", required=True, help="Full name shown to newcomers.")
+@click.option(
+    "--role",
+    type=click.Choice([Role.REGIEVOERDER.value, Role.ADMIN.value]),
+    default=Role.REGIEVOERDER.value,
+    show_default=True,
+)
+@click.option("--municipality", required=True, help="Municipality name (created if new).")
+@click.option("--locale", default="nl", show_default=True)
+def create_staff(
+    username: str, display_name: str, role: str, municipality: str, locale: str
+) -> None:
+    """Create a staff account and print its one-time initial passphrase."""
+    if not USERNAME_PATTERN.match(username):
+        raise click.BadParameter(
+            "use 3 to 32 letters, digits, '.', '-' or '_'", param_hint="--username"
+        )
+    ctx = _vault()
+    org = services.get_or_create_municipality(dbs(), ctx, municipality.strip())
+    try:
+        user, passphrase = services.create_staff(
+            dbs(),
+            ctx,
+            username=username,
+            display_name=display_name.strip(),
+            role=Role(role),
+            municipality=org,
+            locale=locale,
+        )
+    except UsernameTakenError:
+        db.session.rollback()
+        raise click.ClickException(f"the username {username!r} is taken") from None
+    except WeakPassphraseError:  # pragma: no cover - generated passphrases are strong
+        db.session.rollback()
+        raise click.ClickException("could not make an initial passphrase; try again") from None
+    db.session.commit()
+    click.echo(f"Created {role} {user.username} in {org.name}.")
+    click.echo(f"One-time initial passphrase: {passphrase}")
+    click.echo("Hand it over in person. At first login they set their own passphrase")
+    click.echo("and enrol an authenticator app (TOTP). This passphrase is not shown again.")
+
+
+@sessions_cli.command("purge")
+def purge_sessions() -> None:
+    """Delete expired login sessions (run from cron; expired rows are useless anyway)."""
+    timeouts: Timeouts = current_app.extensions["portfolio.timeouts"]
+    count = purge_expired(dbs(), timeouts)
+    db.session.commit()
+    click.echo(f"{count} expired sessions deleted.")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(sessions_cli)

@@ -1,0 +1,125 @@
+"""The security baseline of every response, and translated error pages without traces."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+
+from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+logger = logging.getLogger(__name__)
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+PERMISSIONS = (
+    "camera=(self), microphone=(self), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+
+ERROR_TEXTS = {
+    400: (_l("Something in the form was not right"), _l("Please go back and try again.")),
+    403: (_l("You may not open this page"), _l("This page is not shared with you.")),
+    404: (_l("Page not found"), _l("This page does not exist (any more).")),
+    405: (_l("This does not work here"), _l("Please use the buttons on the page.")),
+    413: (_l("This file is too big"), _l("Please choose a smaller file and try again.")),
+    429: (
+        _l("Too many tries"),
+        _l("Please wait a few minutes and try again. Your data is safe."),
+    ),
+    500: (_l("Something went wrong on our side"), _l("Nothing was lost. Please try again later.")),
+    503: (_l("It is busy right now"), _l("Please wait a moment and try again.")),
+}
+
+
+def set_security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Permissions-Policy"] = PERMISSIONS
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    if request.path.startswith("/static/"):
+        cacheable = "v" in request.args  # versioned URLs from static_url()
+        headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if cacheable else "public, max-age=3600"
+        )
+    elif request.path == "/sw.js":
+        headers["Cache-Control"] = "no-cache"
+    else:
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
+
+
+def set_hsts(response: Response) -> Response:
+    response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return response
+
+
+def render_error(code: int) -> tuple[str, int]:
+    title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+    code = error.code or 500
+    if code < 400:
+        return error.get_response()
+    logger.info("http %s on %s [req %s]", code, request.endpoint, g.get("request_id"))
+    body, status = render_error(code if code in ERROR_TEXTS else 400 if code < 500 else 500)
+    response = Response(body, status=code, mimetype="text/html")
+    valid_methods = getattr(error, "valid_methods", None)
+    if code == 405 and isinstance(valid_methods, list):
+        response.headers["Allow"] = ", ".join(valid_methods)
+    return response
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
+    logger.info("csrf refused on %s [req %s]", request.endpoint, g.get("request_id"))
+    return render_error(400)
+
+
+def handle_unexpected(error: Exception) -> tuple[str, int]:
+    """Log the type and place only: no traceback text, no message that may hold content."""
+    original = getattr(error, "original_exception", None) or error
+    frames = traceback.extract_tb(original.__traceback__)
+    where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
+    logger.error(
+        "unhandled %s at %s on %s [req %s]",
+        type(original).__name__,
+        where,
+        request.endpoint,
+        g.get("request_id"),
+    )
+    return render_error(500)
+
+
+def assign_request_id() -> None:
+    g.request_id = uuid.uuid4().hex[:12]
+
+
+def init_app(app: Flask, *, hsts: bool) -> None:
+    app.before_request(assign_request_id)
+    app.after_request(set_security_headers)
+    if hsts:
+        app.after_request(set_hsts)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

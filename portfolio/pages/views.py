@@ -1,0 +1,85 @@
+"""Public information pages, the landing pages after login and the language switch."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portfolio.accounts.access import PEOPLE, public, roles
+from portfolio.accounts.models import Role
+from portfolio.accounts.services import set_locale
+from portfolio.accounts.web import home_for, safe_next
+from portfolio.db import db, dbs
+from portfolio.extensions import limiter
+from portfolio.i18n import LANG_COOKIE, is_supported
+from portfolio.vault import signing
+
+bp = Blueprint("pages", __name__)
+
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
+@bp.route("/")
+@public
+def index() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return render_template("pages/index.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy() -> str:
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility() -> str:
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/language", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["POST"])
+@public
+def set_language() -> str | Response:
+    if request.method == "GET":
+        return render_template("pages/language.html", next=safe_next(url_for("pages.index")))
+    code = request.form.get("lang", "")
+    if not is_supported(code):
+        abort(400)
+    if current_user.is_authenticated:
+        set_locale(dbs(), current_user, code)
+        db.session.commit()
+    response = redirect(safe_next(url_for("pages.index")))
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=LANG_COOKIE_AGE,
+        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@bp.route("/home")
+@roles(*PEOPLE)
+def dashboard() -> str:
+    return render_template("pages/dashboard.html")
+
+
+@bp.route("/workspace")
+@roles(Role.REGIEVOERDER)
+def workspace() -> str:
+    fingerprint = signing.fingerprint(current_user.public_key)
+    return render_template("pages/workspace.html", fingerprint=fingerprint)

@@ -1,0 +1,1 @@
+"""The installable shell: web app manifest, service worker and offline page."""

@@ -1,0 +1,188 @@
+"""The security baseline: headers, CSRF, error pages without traces, no secrets in logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import Flask, abort
+from flask.testing import FlaskClient
+
+from portfolio.accounts.access import public
+from portfolio.vault.kdf import KdfParams
+from tests.conftest import PASSPHRASE, csrf_token, login, post_form
+
+
+def test_headers_on_every_page(client: FlaskClient) -> None:
+    response = client.get("/")
+    h = response.headers
+    csp = h["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert h["X-Content-Type-Options"] == "nosniff"
+    assert h["Referrer-Policy"] == "no-referrer"
+    assert "geolocation=()" in h["Permissions-Policy"]
+    assert h["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in h  # not in development/testing
+
+
+def test_hsts_in_production(app_factory) -> None:
+    strong = KdfParams.production()
+    app = app_factory(env="production", kdf=strong, kdf_floor=strong)
+    assert "max-age=" in app.test_client().get("/").headers["Strict-Transport-Security"]
+
+
+def test_authenticated_pages_not_stored(client: FlaskClient, make_owner) -> None:
+    owner = make_owner()
+    login(client, owner.username, owner.passphrase)
+    for path in ("/home", "/account"):
+        assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_cacheable(client: FlaskClient) -> None:
+    response = client.get("/static/css/app.css?v=1")
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    response.close()
+
+
+@pytest.mark.parametrize("path", ["/login", "/register", "/recover", "/language", "/logout"])
+def test_forms_refuse_missing_or_forged_csrf(client: FlaskClient, path: str) -> None:
+    for token in (None, "forged", csrf_token(client) + "x"):
+        data = {"username": "amina", "passphrase": PASSPHRASE, "lang": "ar"}
+        if token:
+            data["csrf_token"] = token
+        response = client.post(path, data=data)
+        assert response.status_code == 400
+        assert "Something in the form was not right" in response.get_data(as_text=True)
+
+
+def test_csrf_token_from_another_browser_refused(app: Flask) -> None:
+    a, b = app.test_client(), app.test_client()
+    token = csrf_token(a)
+    assert (
+        b.post("/login", data={"csrf_token": token, "username": "x", "passphrase": "y"}).status_code
+        == 400
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/does-not-exist", 404), ("PUT", "/login", 405), ("GET", "/logout", 405)],
+)
+def test_error_pages_translated_without_traces(
+    client: FlaskClient, method: str, path: str, status: int
+) -> None:
+    response = client.open(path, method=method, headers={"Accept-Language": "ar"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert 'dir="rtl"' in body and "Traceback" not in body
+
+
+def test_500_page_and_log_hold_no_content(app_factory, caplog: pytest.LogCaptureFixture) -> None:
+    app = app_factory()
+    secret_text = "GEHEIM-verhaal-van-amina"
+
+    @app.route("/boom")
+    @public
+    def boom() -> str:
+        raise RuntimeError(secret_text)
+
+    @app.route("/forbidden")
+    @public
+    def forbidden() -> str:
+        abort(403)
+
+    caplog.set_level(logging.INFO)
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert secret_text not in body and "Traceback" not in body and "RuntimeError" not in body
+    assert "Something went wrong on our side" in body
+    assert secret_text not in caplog.text and "Traceback" not in caplog.text
+    assert "RuntimeError" in caplog.text  # the type and place are logged, for the operator
+    assert client.get("/forbidden").status_code == 403
+
+
+def test_too_large_request(client: FlaskClient) -> None:
+    response = client.post(
+        "/login", data=b"x" * (17 * 1024 * 1024), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    assert "too big" in response.get_data(as_text=True)
+
+
+def test_passphrases_never_logged(app: Flask, caplog: pytest.LogCaptureFixture, make_owner) -> None:
+    caplog.set_level(logging.DEBUG)
+    owner = make_owner()
+    client = app.test_client()
+    login(client, owner.username, "wrong but secret words")
+    login(client, owner.username, owner.passphrase)
+    post_form(
+        client,
+        "/recover",
+        {
+            "username": owner.username,
+            "code": owner.recovery_code,
+            "passphrase": "nieuw geheim zinnetje",
+            "passphrase_repeat": "nieuw geheim zinnetje",
+        },
+    )
+    for secret in (
+        owner.passphrase,
+        "wrong but secret words",
+        owner.recovery_code,
+        "nieuw geheim zinnetje",
+    ):
+        assert secret not in caplog.text
+
+
+def test_rate_limit_on_login(app_factory, make_owner) -> None:
+    app = app_factory(ratelimit_enabled=True)
+    client = app.test_client()
+    token = csrf_token(client)
+    statuses = [
+        client.post(
+            "/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}
+        ).status_code
+        for n in range(12)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[-1] == 429
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "username": "amina", "passphrase": "x"},
+        headers={"Accept-Language": "nl"},
+    )
+    assert response.status_code == 429
+
+
+def test_rate_limit_on_recovery(app_factory) -> None:
+    app = app_factory(ratelimit_enabled=True)
+    client = app.test_client()
+    token = csrf_token(client, "/recover")
+    data = {
+        "csrf_token": token,
+        "username": "amina",
+        "code": "A" * 28,
+        "passphrase": PASSPHRASE,
+        "passphrase_repeat": PASSPHRASE,
+    }
+    statuses = [client.post("/recover", data=data).status_code for _ in range(7)]
+    assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+
+
+def test_derivation_cap_answers_busy(app_factory, make_owner) -> None:
+    app = app_factory(kdf_max_concurrent=1, kdf_wait_seconds=0.01)
+    owner = make_owner()
+    gate = app.extensions["portfolio.vault"].gate
+    with gate.slot():  # another login is deriving right now
+        response = login(app.test_client(), owner.username, owner.passphrase)
+    assert response.status_code == 503
+    assert "busy" in response.get_data(as_text=True)
