@@ -52,7 +52,7 @@ $(AXE): package.json package-lock.json
 
 browser-deps: $(CHROMIUM) $(AXE)
 
-test: $(STAMP) translations browser-deps
+test: $(STAMP) translations browser-deps lint
 	$(BIN)/python -m pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suites on PostgreSQL ($$TEST_DATABASE_URL) =="; \

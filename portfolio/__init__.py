@@ -110,7 +110,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portfolio.accounts.views import bp as accounts_bp
+    from portfolio.accounts import staff_views, views  # noqa: F401  (routes on the blueprint)
+    from portfolio.accounts.blueprint import bp as accounts_bp
     from portfolio.admin.views import bp as admin_bp
     from portfolio.pages.views import bp as pages_bp
     from portfolio.pwa.views import bp as pwa_bp

@@ -61,7 +61,12 @@ def timeouts() -> Timeouts:
 def live_session() -> LiveSession | None:
     """The request's session row and cookie token, loaded once per request."""
     if "live_session" not in g:
-        g.live_session = load_session(dbs(), request.cookies.get(cookie_name()), timeouts())
+        session = dbs()
+        g.live_session = load_session(session, request.cookies.get(cookie_name()), timeouts())
+        if session.dirty or session.deleted:
+            # The request boundary of authentication: save the activity time (idle
+            # timeout) and the removal of expired rows, whatever the view does next.
+            session.commit()
     return g.live_session  # type: ignore[no-any-return]
 
 

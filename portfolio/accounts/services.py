@@ -139,6 +139,7 @@ def recover(
     session: Session, ctx: VaultContext, username: str, code: str, new_passphrase: str
 ) -> tuple[Unlocked, str]:
     """Unlock with the recovery code, set a new passphrase and issue a new code."""
+    check_passphrase(new_passphrase, normalise_username(username))  # before the code: no oracle
     user = find_user(session, username)
     if user is None or not user.active or user.wrapped_key_recovery is None:
         raise InvalidRecoveryError
@@ -153,7 +154,6 @@ def recover(
     except (keys.WrongSecretError, InvalidRecoveryCodeFormatError):
         logger.info("recovery refused for %s", user.id)
         raise InvalidRecoveryError from None
-    check_passphrase(new_passphrase, user.username)
     _wrap_passphrase(ctx, user, user_key, new_passphrase)
     new_code = _new_recovery_code(ctx, user, user_key)
     end_all_sessions(session, user)

@@ -151,8 +151,7 @@ def load_session(
         return None
     now = utcnow()
     if _expired(row, now, timeouts) or not row.user.active:
-        session.delete(row)
-        session.flush()
+        session.delete(row)  # the caller commits (see accounts.access.live_session)
         logger.info("session of %s ended by timeout", row.user_id)
         return None
     live = LiveSession(row, token)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-
-import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask import session as flask_session
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -18,16 +13,15 @@ from portfolio.accounts.access import (
     ALL_ROLES,
     PEOPLE,
     live_session,
-    pending,
     public,
     require_live_session,
     roles,
     timeouts,
 )
+from portfolio.accounts.blueprint import bp
 from portfolio.accounts.errors import (
     InvalidCredentialsError,
     InvalidRecoveryError,
-    InvalidTotpError,
     UsernameTakenError,
     WeakPassphraseError,
 )
@@ -39,42 +33,23 @@ from portfolio.accounts.forms import (
     RecoverForm,
     RegisterForm,
     RenewRecoveryForm,
-    StaffPassphraseForm,
-    TotpForm,
 )
-from portfolio.accounts.models import AuthSession, SessionStage, User
-from portfolio.accounts.sessions import LiveSession, end_session, start_session
+from portfolio.accounts.models import AuthSession, SessionStage
+from portfolio.accounts.sessions import end_session, start_session
 from portfolio.accounts.web import (
     clear_session_cookie,
     home_for,
-    pending_key,
     redirect_with_session,
     safe_next,
+    start_full_session,
     username_key,
     vault_context,
+    weak_message,
 )
 from portfolio.db import db, dbs
 from portfolio.extensions import limiter
 from portfolio.i18n import select_locale
-from portfolio.vault import keys, signing, totp
-from portfolio.vault.envelope import SymmetricKey
-
-bp = Blueprint("accounts", __name__)
-
-
-def _weak_message(error: WeakPassphraseError) -> str:
-    if error.reason == "too_short":
-        return str(_("Use at least 8 characters."))
-    if error.reason == "too_long":
-        return str(_("Use at most 256 characters."))
-    return str(_("This passphrase is too easy to guess. Please choose another one."))
-
-
-def _start_full_session(user: User, user_key: SymmetricKey, target: str) -> Response:
-    live = start_session(dbs(), user, user_key, SessionStage.FULL, timeouts())
-    db.session.commit()
-    return redirect_with_session(target, live)
-
+from portfolio.vault import keys, signing
 
 # -- registration and the recovery code -----------------------------------------------------
 
@@ -98,15 +73,18 @@ def register() -> str | Response:
         except UsernameTakenError:
             form.username.errors.append(_("This username is already taken. Please choose another."))
         except WeakPassphraseError as error:
-            form.passphrase.errors.append(_weak_message(error))
+            form.passphrase.errors.append(weak_message(error))
         else:
-            live = start_session(
-                dbs(), unlocked.user, unlocked.user_key, SessionStage.FULL, timeouts()
-            )
-            live.hold_recovery_code(code)
-            db.session.commit()
-            return redirect_with_session(url_for("accounts.recovery_code"), live)
+            return _show_new_code(unlocked, code)
     return render_template("accounts/register.html", form=form)
+
+
+def _show_new_code(unlocked: services.Unlocked, code: str) -> Response:
+    """Log in with a fresh session that holds the new recovery code until it is confirmed."""
+    live = start_session(dbs(), unlocked.user, unlocked.user_key, SessionStage.FULL, timeouts())
+    live.hold_recovery_code(code)
+    db.session.commit()
+    return redirect_with_session(url_for("accounts.recovery_code"), live)
 
 
 @bp.route("/recovery-code", methods=["GET", "POST"])
@@ -176,11 +154,8 @@ def _after_passphrase(unlocked: services.Unlocked) -> Response:
         if user.recovery_confirmed_at is None:
             # Never confirmed (browser closed after registering): issue a fresh code now.
             code = services.new_recovery_code(dbs(), vault_context(), user, unlocked.user_key)
-            live = start_session(dbs(), user, unlocked.user_key, SessionStage.FULL, timeouts())
-            live.hold_recovery_code(code)
-            db.session.commit()
-            return redirect_with_session(url_for("accounts.recovery_code"), live)
-        return _start_full_session(user, unlocked.user_key, safe_next(home_for(user)))
+            return _show_new_code(unlocked, code)
+        return start_full_session(user, unlocked.user_key, safe_next(home_for(user)))
     needs_setup = user.must_change_passphrase or user.totp_enrolled_at is None
     stage = SessionStage.SETUP if needs_setup else SessionStage.SECOND_FACTOR
     live = start_session(dbs(), user, unlocked.user_key, stage, timeouts())
@@ -201,109 +176,6 @@ def logout() -> Response:
         db.session.commit()
     flash(_("You are logged out."), "success")
     return clear_session_cookie(redirect(url_for("pages.index")))
-
-
-# -- staff: first-login set-up and the second factor ---------------------------------------
-
-
-@bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", key_func=pending_key, methods=["POST"])
-@pending
-def second_factor() -> str | Response:
-    live = require_live_session()
-    if live.row.stage != SessionStage.SECOND_FACTOR.value:
-        return redirect(url_for("accounts.staff_setup"))
-    form = TotpForm()
-    if form.validate_on_submit():
-        try:
-            services.verify_totp(dbs(), vault_context(), live.user, form.code.data)
-        except InvalidTotpError:
-            db.session.commit()
-            form.code.errors.append(
-                _("This code is not right or was already used. Wait for a new code and try again.")
-            )
-        else:
-            return _promote(live)
-    return render_template("accounts/second_factor.html", form=form)
-
-
-def _promote(live: LiveSession) -> Response:
-    """Second factor done: replace the pending session by a new, full one."""
-    user, user_key = live.user, live.user_key()
-    end_session(dbs(), live)
-    flask_session.pop(ENROL_KEY, None)
-    return _start_full_session(user, user_key, home_for(user))
-
-
-@bp.route("/staff/setup", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", key_func=pending_key, methods=["POST"])
-@pending
-def staff_setup() -> str | Response:
-    live = require_live_session()
-    user = live.user
-    if live.row.stage != SessionStage.SETUP.value:
-        return redirect(url_for("accounts.second_factor"))
-    if user.must_change_passphrase:
-        return _staff_passphrase_step(live)
-    return _staff_totp_step(live)
-
-
-ENROL_KEY = "totp_enrolment"
-
-
-def _staff_passphrase_step(live: LiveSession) -> str | Response:
-    form = StaffPassphraseForm()
-    if form.validate_on_submit():
-        try:
-            services.set_passphrase(
-                dbs(), vault_context(), live.user, live.user_key(), form.passphrase.data
-            )
-        except WeakPassphraseError as error:
-            form.passphrase.errors.append(_weak_message(error))
-        else:
-            db.session.commit()
-            flash(_("Your passphrase is saved."), "success")
-            return redirect(url_for("accounts.staff_setup"))
-    return render_template("accounts/staff_passphrase.html", form=form)
-
-
-def _staff_totp_step(live: LiveSession) -> str | Response:
-    ctx, user = vault_context(), live.user
-    encrypted = _enrolment_secret()
-    if encrypted is None:
-        encrypted = services.new_totp_secret_for(user, ctx)
-        flask_session[ENROL_KEY] = base64.b64encode(encrypted).decode()
-    form = TotpForm()
-    if form.validate_on_submit():
-        try:
-            services.confirm_totp_enrolment(dbs(), ctx, user, encrypted, form.code.data)
-        except InvalidTotpError:
-            form.code.errors.append(
-                _("This code is not right. Check the time on your phone and try the newest code.")
-            )
-        else:
-            flash(_("Your second step is set up. You will need a code at every login."), "success")
-            return _promote(live)
-    secret = services.totp_secret(ctx, user, encrypted)
-    uri = totp.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
-    qr_svg = segno.make(uri, error="m").svg_inline(border=4, dark="#000", light="#fff", omitsize=True)
-    manual = base64.b32encode(secret).decode().rstrip("=")
-    return render_template(
-        "accounts/staff_totp.html",
-        form=form,
-        qr_svg=Markup(qr_svg),  # noqa: S704  (SVG we generated, no user input)
-        manual_key=" ".join(manual[i : i + 4] for i in range(0, len(manual), 4)),
-    )
-
-
-def _enrolment_secret() -> bytes | None:
-    value = flask_session.get(ENROL_KEY)
-    if not isinstance(value, str):
-        return None
-    try:
-        return base64.b64decode(value, validate=True)
-    except ValueError:
-        return None
 
 
 # -- recovery -------------------------------------------------------------------------------
@@ -328,13 +200,8 @@ def recover() -> str | Response:
             form.form_errors.append(_("Username or recovery code is not right."))
         except WeakPassphraseError as error:
             db.session.rollback()
-            form.passphrase.errors.append(_weak_message(error))
+            form.passphrase.errors.append(weak_message(error))
         else:
-            live = start_session(
-                dbs(), unlocked.user, unlocked.user_key, SessionStage.FULL, timeouts()
-            )
-            live.hold_recovery_code(code)
-            db.session.commit()
             flash(
                 _(
                     "Your new passphrase is saved. Here is your new recovery code. "
@@ -342,7 +209,7 @@ def recover() -> str | Response:
                 ),
                 "success",
             )
-            return redirect_with_session(url_for("accounts.recovery_code"), live)
+            return _show_new_code(unlocked, code)
     return render_template("accounts/recover.html", form=form)
 
 
@@ -383,14 +250,12 @@ def change_passphrase() -> str | Response:
             form.current.errors.append(_("This is not your current passphrase."))
         except WeakPassphraseError as error:
             db.session.rollback()
-            form.passphrase.errors.append(_weak_message(error))
+            form.passphrase.errors.append(weak_message(error))
         else:
             flash(
                 _("Your passphrase is changed. You are logged out on all other devices."), "success"
             )
-            return _start_full_session(
-                unlocked.user, unlocked.user_key, url_for("accounts.account")
-            )
+            return start_full_session(unlocked.user, unlocked.user_key, url_for("accounts.account"))
     return render_template("accounts/change_passphrase.html", form=form)
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portfolio.accounts.access import cookie_name, live_session
-from portfolio.accounts.models import Role, User
+from portfolio.accounts.access import cookie_name, live_session, timeouts
+from portfolio.accounts.errors import WeakPassphraseError
+from portfolio.accounts.models import Role, SessionStage, User
 from portfolio.accounts.services import normalise_username
-from portfolio.accounts.sessions import LiveSession
+from portfolio.accounts.sessions import LiveSession, start_session
+from portfolio.db import db, dbs
 from portfolio.vault.context import VaultContext
+from portfolio.vault.envelope import SymmetricKey
 
 
 def vault_context() -> VaultContext:
@@ -78,3 +82,17 @@ def username_key() -> str:
 def pending_key() -> str:
     live = live_session()
     return "pending:" + (live.row.user_id if live else request.remote_addr or "?")
+
+
+def weak_message(error: WeakPassphraseError) -> str:
+    if error.reason == "too_short":
+        return str(_("Use at least 8 characters."))
+    if error.reason == "too_long":
+        return str(_("Use at most 256 characters."))
+    return str(_("This passphrase is too easy to guess. Please choose another one."))
+
+
+def start_full_session(user: User, user_key: SymmetricKey, target: str) -> Response:
+    live = start_session(dbs(), user, user_key, SessionStage.FULL, timeouts())
+    db.session.commit()
+    return redirect_with_session(target, live)

@@ -1,8 +1,9 @@
 """Benchmark: bytes and requests for the home page on a first visit and on a repeat
 visit with the service worker warm, measured in real Chromium (Pixel 7).
 
-The app itself does not compress (a reverse proxy does, in production); the figures
-give what went over the wire from the app and what gzip would make of each response.
+Counted at the server (a WSGI wrapper sees every response the browser or its service
+worker fetched). The app does not compress (a reverse proxy does, in production):
+the figures give the bytes sent and what gzip makes of them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import gzip
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
@@ -20,68 +23,76 @@ from portfolio.db import db
 from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import make_settings
 
+Seen = list[tuple[str, int, int]]
 
-def serve() -> tuple[str, object]:
+
+class Counter:
+    """WSGI middleware: records (path, bytes, gzip bytes) of every response."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.seen: Seen = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        headers_size = 0
+
+        def counting_start(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            nonlocal headers_size
+            headers_size = len(status) + sum(len(k) + len(v) + 4 for k, v in headers)
+            return start_response(status, headers, exc_info)
+
+        body = b"".join(self.app(environ, counting_start))
+        self.seen.append(
+            (
+                environ["PATH_INFO"],
+                headers_size + len(body),
+                headers_size + len(gzip.compress(body)),
+            )
+        )
+        return [body]
+
+
+def report(label: str, seen: Seen) -> None:
+    paths = ", ".join(path for path, _, _ in seen) or "none"
+    raw = sum(s[1] for s in seen) / 1024
+    gz = sum(s[2] for s in seen) / 1024
+    print(f"{label}: {len(seen)} requests, {raw:.1f} KB uncompressed, {gz:.1f} KB gzip ({paths})")
+
+
+def main() -> None:
     folder = Path(tempfile.mkdtemp())
     app = create_app(
         make_settings("sqlite:///" + str(folder / "b.sqlite3"), folder, cookie_secure=False)
     )
     with app.app_context():
         db.create_all()
+    counter = Counter(app.wsgi_app)
+    app.wsgi_app = counter  # type: ignore[method-assign]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}", server
-
-
-def visit(page, url: str) -> list[tuple[str, int, int, bool]]:
-    """(url, bytes over the wire, gzip size of the body, served by service worker)."""
-    seen: list[tuple[str, int, int, bool]] = []
-
-    def finished(request) -> None:
-        response = request.response()
-        if response is None:
-            return
-        sizes = request.sizes()
-        wire = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        from_sw = response.from_service_worker
-        body = response.body() if not from_sw else b""
-        seen.append(
-            (request.url, 0 if from_sw else wire, len(gzip.compress(body)) if body else 0, from_sw)
-        )
-
-    page.on("requestfinished", finished)
-    page.goto(url, wait_until="networkidle")
-    page.wait_for_timeout(300)
-    page.remove_listener("requestfinished", finished)
-    return [s for s in seen if not s[0].endswith("/sw.js")]
-
-
-def report(label: str, seen: list[tuple[str, int, int, bool]]) -> None:
-    wire = sum(s[1] for s in seen)
-    network = [s for s in seen if not s[3]]
-    gz = sum(s[2] for s in network)
-    print(
-        f"{label}: {len(network)} requests to the network ({len(seen) - len(network)} from the service worker), "
-        f"{wire / 1024:.1f} KB uncompressed, {gz / 1024:.1f} KB gzip-compressed"
-    )
-
-
-def main() -> None:
-    base, server = serve()
+    base = f"http://127.0.0.1:{server.server_port}"
     with sync_playwright() as p:
-        launch = {"args": ARGS}
+        launch: dict[str, Any] = {"args": ARGS}
         if Path(CHROMIUM).exists():
             launch["executable_path"] = CHROMIUM
         browser = p.chromium.launch(**launch)
-        context = browser.new_context(**p.devices["Pixel 7"])
-        page = context.new_page()
-        report("home, first visit", visit(page, base + "/"))
+        page = browser.new_context(**p.devices["Pixel 7"]).new_page()
+        page.goto(base + "/", wait_until="networkidle")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.wait_for_timeout(500)
-        report("home, repeat visit (service worker warm)", visit(page, base + "/"))
-        report("login page, repeat visit", visit(page, base + "/login"))
+        first = [s for s in counter.seen if s[0] not in ("/sw.js", "/offline")]
+        shell = [s for s in counter.seen if s not in first]
+        report("home, first visit (page and its files)", first)
+        report("  service worker install (fetched after the page, once)", shell)
+        for path in ("/", "/login"):
+            counter.seen.clear()
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(300)
+            report(f"{path}, repeat visit (service worker warm)", list(counter.seen))
         browser.close()
-    server.shutdown()  # type: ignore[attr-defined]
+    server.shutdown()
 
 
 if __name__ == "__main__":

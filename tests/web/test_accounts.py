@@ -314,3 +314,78 @@ def test_unconfirmed_without_waiting_code_asks_for_passphrase(app: Flask, make_o
     assert response.location == "/recovery-code"
     confirm_code(client, shown_code(client))
     assert client.get("/home").status_code == 200
+
+
+def _age_sessions(app: Flask, **delta: int) -> None:
+    from datetime import timedelta
+
+    def age() -> None:
+        for row in db.session.scalars(select(AuthSession)):
+            row.last_seen_at -= timedelta(**delta)
+            if "hours" in delta:
+                row.expires_at -= timedelta(**delta)
+                row.created_at -= timedelta(**delta)
+        db.session.commit()
+
+    in_app(app, age)
+
+
+def test_idle_timeout_ends_session(app: Flask, make_owner) -> None:
+    owner = make_owner()
+    client = app.test_client()
+    login(client, owner.username, owner.passphrase)
+    _age_sessions(app, minutes=29)
+    assert client.get("/home").status_code == 200  # 29 minutes idle: still in
+    _age_sessions(app, minutes=29)
+    assert client.get("/home").status_code == 200  # activity (even a GET) reset the clock
+    _age_sessions(app, minutes=31)
+    assert client.get("/home").location.startswith("/login")
+    assert session_count(app, owner.user_id) == 0
+
+
+def test_absolute_timeout_ends_busy_session(app: Flask, make_owner) -> None:
+    owner = make_owner()
+    client = app.test_client()
+    login(client, owner.username, owner.passphrase)
+    # Busy all day (never idle), but the 12-hour limit ends it anyway. The expiry is
+    # bound into the wrapped key, so moving it in the database would break the unwrap.
+    from datetime import timedelta
+
+    def expire() -> None:
+        row = db.session.scalars(select(AuthSession)).one()
+        row.expires_at = row.expires_at - timedelta(hours=13)
+        db.session.commit()
+
+    in_app(app, expire)
+    assert client.get("/home").location.startswith("/login")
+    assert session_count(app, owner.user_id) == 0
+
+
+def test_extending_a_session_in_the_database_does_not_work(app: Flask, make_owner) -> None:
+    owner = make_owner()
+    client = app.test_client()
+    login(client, owner.username, owner.passphrase)
+    from datetime import timedelta
+
+    def extend() -> None:
+        row = db.session.scalars(select(AuthSession)).one()
+        row.expires_at = row.expires_at + timedelta(days=30)
+        db.session.commit()
+
+    in_app(app, extend)
+    assert client.get("/home").location.startswith("/login")
+
+
+def test_pepper_rotation_rewraps_at_next_login(app_factory, make_owner) -> None:
+    import os
+
+    first = app_factory()
+    owner = make_owner()
+    old_peppers = dict(first.extensions["portfolio.settings"].peppers)
+    rotated = {"new": os.urandom(32), **old_peppers}
+    second = app_factory(peppers=rotated)
+    assert login(second.test_client(), owner.username, owner.passphrase).location == "/home"
+    assert in_app(second, lambda: db.session.get(User, owner.user_id).pepper_id) == "new"
+    # The old pepper may now go: the account opens with the new one alone.
+    third = app_factory(peppers={"new": rotated["new"]})
+    assert login(third.test_client(), owner.username, owner.passphrase).location == "/home"

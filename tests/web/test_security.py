@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 from flask import Flask, abort
@@ -186,3 +187,23 @@ def test_derivation_cap_answers_busy(app_factory, make_owner) -> None:
         response = login(app.test_client(), owner.username, owner.passphrase)
     assert response.status_code == 503
     assert "busy" in response.get_data(as_text=True)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="set TEST_REDIS_URL (CI does)")
+def test_rate_limits_stored_in_redis(app_factory) -> None:
+    """With REDIS_URL the limits live in Redis, shared by every worker and server."""
+    import redis
+
+    url = os.environ["TEST_REDIS_URL"]
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    app = app_factory(ratelimit_enabled=True, redis_url=url)
+    client = app.test_client()
+    token = csrf_token(client)
+    statuses = [
+        client.post("/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}).status_code
+        for n in range(11)
+    ]
+    assert statuses[-1] == 429
+    assert any(b"login" in key or b"LIMITER" in key.upper() for key in store.keys("*"))
+    store.flushdb()
