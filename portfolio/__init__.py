@@ -49,7 +49,11 @@ def _configure(app: Flask, settings: Settings) -> None:
         AUTH_COOKIE_SECURE=secure,
         AUTH_COOKIE_MAX_AGE=settings.absolute_hours * 3600,
         WTF_CSRF_TIME_LIMIT=settings.absolute_hours * 3600,
-        WTF_CSRF_SSL_STRICT=secure,
+        # Referrer-Policy is no-referrer (privacy), so Flask-WTF's HTTPS Referer check
+        # would refuse every form; the token lives in a __Host- cookie that no other
+        # origin or subdomain can set, which is what that check protects against.
+        WTF_CSRF_SSL_STRICT=False,
+        WTF_I18N_ENABLED=False,
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
@@ -113,10 +117,11 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.accounts import staff_views, views  # noqa: F401  (routes on the blueprint)
     from portfolio.accounts.blueprint import bp as accounts_bp
     from portfolio.admin.views import bp as admin_bp
+    from portfolio.entries.views import bp as entries_bp
     from portfolio.pages.views import bp as pages_bp
     from portfolio.pwa.views import bp as pwa_bp
 
-    for blueprint in (pages_bp, accounts_bp, admin_bp, pwa_bp):
+    for blueprint in (pages_bp, accounts_bp, entries_bp, admin_bp, pwa_bp):
         app.register_blueprint(blueprint)
 
 

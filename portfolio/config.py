@@ -161,5 +161,9 @@ def check(settings: Settings) -> None:
         raise ConfigError("Argon2id parameters below 64 MiB / 3 iterations are for tests only")
     if settings.env == "production" and not settings.cookie_secure:
         raise ConfigError("production needs secure cookies (HTTPS)")
+    if settings.env == "production" and settings.ratelimit_enabled and not settings.redis_url:
+        raise ConfigError(
+            "production needs REDIS_URL: in-memory rate limits count per worker process"
+        )
     if settings.kdf_max_concurrent < 1:
         raise ConfigError("ARGON2_MAX_CONCURRENT must be at least 1")

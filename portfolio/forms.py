@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
@@ -24,3 +26,29 @@ def single_line(_form: Any, field: Field) -> None:
     value = field.data if isinstance(field.data, str) else ""
     if any(ch in value for ch in "\r\n\t"):
         raise ValidationError(_l("Please write this on one line."))
+
+
+class _BabelTranslations:
+    """WTForms' own messages through our catalogs (WTForms ships no Tigrinya or Somali)."""
+
+    def gettext(self, string: str) -> str:
+        return str(gettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(ngettext(singular, plural, n))
+
+
+class BaseForm(FlaskForm):
+    """Every form of the app: CSRF (Flask-WTF) and translated built-in messages."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _BabelTranslations:
+            return _BabelTranslations()
+
+
+# Messages WTForms produces itself; listed here so that extraction puts them in the catalogs.
+WTFORMS_MESSAGES = (
+    _l("Not a valid choice."),
+    _l("Not a valid date value."),
+    _l("Invalid Choice: could not coerce."),
+)

@@ -2,5 +2,6 @@
 
 from portfolio.accounts.models import AuthSession, User
 from portfolio.admin.models import Municipality
+from portfolio.entries.models import Item, LifeDomain
 
-__all__ = ["AuthSession", "Municipality", "User"]
+__all__ = ["AuthSession", "Item", "LifeDomain", "Municipality", "User"]

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import get_locale
 
-from portfolio.accounts.forms import EmptyForm
 from portfolio.i18n import LANGUAGES, current_language
 from portfolio.static_files import static_url
 
@@ -20,7 +19,6 @@ def _context() -> dict[str, Any]:
         "lang": language,
         "text_dir": "rtl" if language.rtl else "ltr",
         "static_url": static_url,
-        "csrf_only_form": EmptyForm,
         "current_path": request.full_path.rstrip("?") if request else "/",
     }
 

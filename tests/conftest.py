@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -28,6 +29,19 @@ PASSPHRASE = "blue bicycle on the dike"
 CSRF_RE = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
+
+
+REFERENCE_TABLES = {"life_domains"}  # seeded by migrations, kept between tests
+
+
+def migrate_to_head(app: Flask) -> None:
+    """The schema as production gets it: every migration, with its seed data."""
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        flask_migrate.upgrade()
+        db.engine.dispose()
 
 
 def _admin_url(url: str) -> str:
@@ -75,10 +89,7 @@ def make_settings(database_url: str, instance: Path, **overrides: object) -> Set
 @pytest.fixture(scope="session")
 def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     app = create_app(make_settings(database_url, tmp_path_factory.mktemp("schema")))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.engine.dispose()
+    migrate_to_head(app)
 
 
 class EnglishClient(FlaskClient):
@@ -105,7 +116,8 @@ def app_factory(database_url: str, _schema: None, tmp_path: Path) -> Iterator[Ca
         with app.app_context():
             db.session.remove()
             for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
+                if table.name not in REFERENCE_TABLES:
+                    db.session.execute(table.delete())
             db.session.commit()
             db.engine.dispose()
 

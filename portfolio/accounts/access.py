@@ -71,9 +71,17 @@ def live_session() -> LiveSession | None:
 
 
 def require_live_session() -> LiveSession:
-    """The request's session; the access declaration already made sure there is one."""
+    """The request's fully logged-in session (never a staff login halfway)."""
     live = live_session()
-    if live is None:
+    if live is None or live.row.stage != SessionStage.FULL.value:
+        abort(403)
+    return live
+
+
+def pending_live_session() -> LiveSession:
+    """The request's session for the staff set-up and second-factor pages only."""
+    live = live_session()
+    if live is None or live.row.stage == SessionStage.FULL.value:
         abort(403)
     return live
 
@@ -89,10 +97,7 @@ def load_user_from_request(_request: Any) -> User | None:
 def current_user_key() -> SymmetricKey:
     """Unlock the user key for this request (cookie secret x server row)."""
     if "user_key" not in g:
-        live = live_session()
-        if live is None:
-            abort(403)
-        g.user_key = live.user_key()
+        g.user_key = require_live_session().user_key()
     return g.user_key  # type: ignore[no-any-return]
 
 

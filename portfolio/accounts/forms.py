@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
 
 from portfolio.accounts.passphrases import MAX_LENGTH, MIN_LENGTH
-from portfolio.forms import no_control_characters, single_line
+from portfolio.forms import BaseForm, no_control_characters, single_line
 
 USERNAME_PATTERN = re.compile(r"^[\w.-]{3,32}$")
 USERNAME_HINT = _l("3 to 32 letters or numbers. You may also use . - _")
@@ -67,12 +66,12 @@ def new_passphrase_fields() -> tuple[PasswordField, PasswordField]:
     return new, repeat
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     username = username_field()
     passphrase, passphrase_repeat = new_passphrase_fields()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(
         _l("Username"),
         validators=[
@@ -86,7 +85,7 @@ class LoginForm(FlaskForm):
     passphrase = passphrase_field(_l("Passphrase"), "current-password")
 
 
-class RecoverForm(FlaskForm):
+class RecoverForm(BaseForm):
     username = LoginForm.username
     code = StringField(
         _l("Recovery code"),
@@ -102,7 +101,7 @@ class RecoverForm(FlaskForm):
     passphrase, passphrase_repeat = new_passphrase_fields()
 
 
-class ConfirmRecoveryForm(FlaskForm):
+class ConfirmRecoveryForm(BaseForm):
     last_group = StringField(
         _l("The last 4 characters of your code"),
         validators=[
@@ -118,20 +117,20 @@ class ConfirmRecoveryForm(FlaskForm):
     )
 
 
-class ChangePassphraseForm(FlaskForm):
+class ChangePassphraseForm(BaseForm):
     current = passphrase_field(_l("Current passphrase"), "current-password")
     passphrase, passphrase_repeat = new_passphrase_fields()
 
 
-class StaffPassphraseForm(FlaskForm):
+class StaffPassphraseForm(BaseForm):
     passphrase, passphrase_repeat = new_passphrase_fields()
 
 
-class RenewRecoveryForm(FlaskForm):
+class RenewRecoveryForm(BaseForm):
     current = passphrase_field(_l("Current passphrase"), "current-password")
 
 
-class TotpForm(FlaskForm):
+class TotpForm(BaseForm):
     code = StringField(
         _l("6-digit code"),
         validators=[
@@ -147,5 +146,5 @@ class TotpForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """For buttons that change state (logout, end sessions): CSRF only."""

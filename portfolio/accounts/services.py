@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portfolio.accounts.errors import (
     InvalidCredentialsError,
@@ -62,6 +62,16 @@ def _wrap_passphrase(
 
 
 def _new_recovery_code(ctx: VaultContext, user: User, user_key: SymmetricKey) -> str:
+    """A new code; the old one stops working, and so does any code still waiting to be
+    confirmed in another session (it could otherwise be confirmed while already dead)."""
+    session = object_session(user)
+    if session is not None:
+        session.execute(
+            update(AuthSession)
+            .where(AuthSession.user_id == user.id)
+            .values(pending_recovery_code=None)
+            .execution_options(synchronize_session="fetch")
+        )
     code = keys.new_recovery_code()
     user.wrapped_key_recovery = keys.wrap_with_recovery_code(
         user_key, code, user.id, pepper_id=ctx.pepper_id, pepper=ctx.pepper
@@ -177,6 +187,23 @@ def new_recovery_code(
     return code
 
 
+def recovery_code_is_current(ctx: VaultContext, user: User, code: str) -> bool:
+    """Does this code open the account now? (Cheap: HKDF and one AES-GCM open.)"""
+    if user.wrapped_key_recovery is None or user.recovery_pepper_id is None:
+        return False
+    try:
+        keys.unlock_with_recovery_code(
+            user.wrapped_key_recovery,
+            code,
+            user.id,
+            pepper_id=user.recovery_pepper_id,
+            peppers=ctx.peppers,
+        )
+    except (keys.WrongSecretError, InvalidRecoveryCodeFormatError):
+        return False
+    return True
+
+
 def confirm_recovery_saved(session: Session, user: User) -> None:
     user.recovery_confirmed_at = utcnow()
     session.flush()
@@ -253,25 +280,45 @@ def _totp_aad(user: User) -> bytes:
     return canonical_aad("user.totp", owner=user.id)
 
 
-def new_totp_secret_for(user: User, ctx: VaultContext) -> bytes:
-    """A fresh secret for enrolment; kept encrypted (under the app key) until confirmed."""
-    return ctx.app_keys.seal(totp.new_totp_secret(), _totp_aad(user))
+def _enrolment_aad(user: User, session_id_hash: str) -> bytes:
+    return canonical_aad("user.totp.enrolment", owner=user.id, session=session_id_hash)
 
 
-def totp_secret(ctx: VaultContext, user: User, encrypted: bytes) -> bytes:
-    return ctx.app_keys.open(encrypted, _totp_aad(user))
+def new_totp_secret_for(user: User, ctx: VaultContext, session_id_hash: str) -> bytes:
+    """A fresh secret for enrolment, sealed under the app key and bound to this login
+    session, so that it is useless in any other session (or to anyone else)."""
+    return ctx.app_keys.seal(totp.new_totp_secret(), _enrolment_aad(user, session_id_hash))
+
+
+def enrolment_secret(ctx: VaultContext, user: User, sealed: bytes, session_id_hash: str) -> bytes:
+    """Raises ``DecryptError`` when the secret belongs to another session or user."""
+    return ctx.app_keys.open(sealed, _enrolment_aad(user, session_id_hash))
+
+
+def totp_secret(ctx: VaultContext, user: User) -> bytes:
+    if user.totp_secret_encrypted is None:
+        raise InvalidTotpError
+    return ctx.app_keys.open(user.totp_secret_encrypted, _totp_aad(user))
 
 
 def confirm_totp_enrolment(
-    session: Session, ctx: VaultContext, user: User, encrypted_secret: bytes, code: str
+    session: Session,
+    ctx: VaultContext,
+    user: User,
+    secret: bytes,
+    code: str,
+    keep: str,
 ) -> None:
-    step = totp.matching_step(totp_secret(ctx, user, encrypted_secret), code, time.time(), None)
+    """Store the second factor once; a second enrolment is refused (no silent swap)."""
+    if user.totp_enrolled_at is not None:
+        raise InvalidTotpError
+    step = totp.matching_step(secret, code, time.time(), None)
     if step is None:
         raise InvalidTotpError
-    user.totp_secret_encrypted = encrypted_secret
+    user.totp_secret_encrypted = ctx.app_keys.seal(secret, _totp_aad(user))
     user.totp_enrolled_at = utcnow()
     user.totp_last_step = step
-    session.flush()
+    end_other_sessions(session, user, keep)
     logger.info("second factor enrolled for %s", user.id)
 
 
@@ -281,9 +328,7 @@ def verify_totp(session: Session, ctx: VaultContext, user: User, code: str) -> N
     The step is spent with one conditional UPDATE, so two requests racing with the
     same code cannot both succeed (no row lock needed, on SQLite or PostgreSQL).
     """
-    if user.totp_secret_encrypted is None:
-        raise InvalidTotpError
-    secret = totp_secret(ctx, user, user.totp_secret_encrypted)
+    secret = totp_secret(ctx, user)
     step = totp.matching_step(secret, code, time.time(), user.totp_last_step)
     spent = step is not None and _spend_step(session, user, step)
     if not spent:
@@ -304,16 +349,17 @@ def _spend_step(session: Session, user: User, step: int) -> bool:
 
 
 def set_passphrase(
-    session: Session, ctx: VaultContext, user: User, user_key: SymmetricKey, new: str
+    session: Session, ctx: VaultContext, user: User, user_key: SymmetricKey, new: str, keep: str
 ) -> None:
-    """Staff first login: replace the one-time initial passphrase (user key already open)."""
+    """Staff first login: replace the one-time initial passphrase (user key already open).
+
+    Every other session ends, pending ones too: whoever else used the initial
+    passphrase cannot go on to enrol a second factor of their own.
+    """
     check_passphrase(new, user.username)
     _wrap_passphrase(ctx, user, user_key, new)
     user.must_change_passphrase = False
-    session.execute(
-        delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.stage == "full")
-    )
-    session.flush()
+    end_other_sessions(session, user, keep)
     logger.info("initial passphrase of %s replaced", user.id)
 
 

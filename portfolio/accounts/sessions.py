@@ -89,6 +89,7 @@ class LiveSession:
             self.row.id_hash,
             self.row.user_id,
             self.row.expires_at.isoformat(),
+            self.row.stage,
         )
 
     def _pending_aad(self) -> bytes:
@@ -125,7 +126,7 @@ def start_session(
         last_seen_at=now,
         expires_at=expires_at,
         wrapped_user_key=keys.wrap_for_session(
-            user_key, token.secret, token.id_hash, user.id, expires_at.isoformat()
+            user_key, token.secret, token.id_hash, user.id, expires_at.isoformat(), stage.value
         ),
     )
     row.user = user

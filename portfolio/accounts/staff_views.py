@@ -13,13 +13,14 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portfolio.accounts import services
-from portfolio.accounts.access import pending, require_live_session
+from portfolio.accounts.access import pending, pending_live_session
 from portfolio.accounts.blueprint import bp
 from portfolio.accounts.errors import InvalidTotpError, WeakPassphraseError
 from portfolio.accounts.forms import StaffPassphraseForm, TotpForm
 from portfolio.accounts.models import SessionStage
 from portfolio.accounts.sessions import LiveSession, end_session
 from portfolio.accounts.web import (
+    clear_session_cookie,
     home_for,
     pending_key,
     start_full_session,
@@ -29,15 +30,18 @@ from portfolio.accounts.web import (
 from portfolio.db import db, dbs
 from portfolio.extensions import limiter
 from portfolio.vault import totp
+from portfolio.vault.errors import DecryptError
 
 ENROL_KEY = "totp_enrolment"
+# A six-digit code: few guesses per login, and few per day per account, in every worker.
+CODE_LIMITS = "5 per 10 minutes;20 per day"
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", key_func=pending_key, methods=["POST"])
+@limiter.limit(CODE_LIMITS, key_func=pending_key, methods=["POST"])
 @pending
 def second_factor() -> str | Response:
-    live = require_live_session()
+    live = pending_live_session()
     if live.row.stage != SessionStage.SECOND_FACTOR.value:
         return redirect(url_for("accounts.staff_setup"))
     form = TotpForm()
@@ -63,15 +67,21 @@ def _promote(live: LiveSession) -> Response:
 
 
 @bp.route("/staff/setup", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", key_func=pending_key, methods=["POST"])
+@limiter.limit(CODE_LIMITS, key_func=pending_key, methods=["POST"])
 @pending
 def staff_setup() -> str | Response:
-    live = require_live_session()
+    live = pending_live_session()
     user = live.user
     if live.row.stage != SessionStage.SETUP.value:
         return redirect(url_for("accounts.second_factor"))
     if user.must_change_passphrase:
         return _staff_passphrase_step(live)
+    if user.totp_enrolled_at is not None:
+        # A set-up session left over from before the set-up was finished elsewhere.
+        end_session(dbs(), live)
+        db.session.commit()
+        flask_session.clear()
+        return clear_session_cookie(redirect(url_for("accounts.login")))
     return _staff_totp_step(live)
 
 
@@ -80,7 +90,12 @@ def _staff_passphrase_step(live: LiveSession) -> str | Response:
     if form.validate_on_submit():
         try:
             services.set_passphrase(
-                dbs(), vault_context(), live.user, live.user_key(), form.passphrase.data
+                dbs(),
+                vault_context(),
+                live.user,
+                live.user_key(),
+                form.passphrase.data,
+                keep=live.row.id_hash,
             )
         except WeakPassphraseError as error:
             form.passphrase.errors.append(weak_message(error))
@@ -93,14 +108,17 @@ def _staff_passphrase_step(live: LiveSession) -> str | Response:
 
 def _staff_totp_step(live: LiveSession) -> str | Response:
     ctx, user = vault_context(), live.user
-    encrypted = _enrolment_secret()
-    if encrypted is None:
-        encrypted = services.new_totp_secret_for(user, ctx)
-        flask_session[ENROL_KEY] = base64.b64encode(encrypted).decode()
+    secret = _enrolment_secret(live)
+    if secret is None:
+        sealed = services.new_totp_secret_for(user, ctx, live.row.id_hash)
+        flask_session[ENROL_KEY] = base64.b64encode(sealed).decode()
+        secret = services.enrolment_secret(ctx, user, sealed, live.row.id_hash)
     form = TotpForm()
     if form.validate_on_submit():
         try:
-            services.confirm_totp_enrolment(dbs(), ctx, user, encrypted, form.code.data)
+            services.confirm_totp_enrolment(
+                dbs(), ctx, user, secret, form.code.data, keep=live.row.id_hash
+            )
         except InvalidTotpError:
             form.code.errors.append(
                 _("This code is not right. Check the time on your phone and try the newest code.")
@@ -108,7 +126,6 @@ def _staff_totp_step(live: LiveSession) -> str | Response:
         else:
             flash(_("Your second step is set up. You will need a code at every login."), "success")
             return _promote(live)
-    secret = services.totp_secret(ctx, user, encrypted)
     uri = totp.provisioning_uri(secret, user.username, current_app.config["TOTP_ISSUER"])
     qr_svg = segno.make(uri, error="m").svg_inline(
         border=4, dark="#000", light="#fff", omitsize=True
@@ -122,11 +139,14 @@ def _staff_totp_step(live: LiveSession) -> str | Response:
     )
 
 
-def _enrolment_secret() -> bytes | None:
+def _enrolment_secret(live: LiveSession) -> bytes | None:
+    """The secret shown in this login session, if any; one from another session or
+    person (a shared computer) does not open and is replaced."""
     value = flask_session.get(ENROL_KEY)
     if not isinstance(value, str):
         return None
     try:
-        return base64.b64decode(value, validate=True)
-    except ValueError:
+        sealed = base64.b64decode(value, validate=True)
+        return services.enrolment_secret(vault_context(), live.user, sealed, live.row.id_hash)
+    except (ValueError, DecryptError):
         return None

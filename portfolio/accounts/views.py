@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -37,11 +38,13 @@ from portfolio.accounts.forms import (
 from portfolio.accounts.models import AuthSession, SessionStage
 from portfolio.accounts.sessions import end_session, start_session
 from portfolio.accounts.web import (
+    account_key,
     clear_session_cookie,
     home_for,
     redirect_with_session,
     safe_next,
     start_full_session,
+    username_ip_key,
     username_key,
     vault_context,
     weak_message,
@@ -92,6 +95,12 @@ def _show_new_code(unlocked: services.Unlocked, code: str) -> Response:
 def recovery_code() -> str | Response:
     live = require_live_session()
     code = live.pending_recovery_code()
+    if code is not None and not services.recovery_code_is_current(
+        vault_context(), current_user, code
+    ):
+        live.row.pending_recovery_code = None  # replaced by a newer code meanwhile
+        db.session.commit()
+        code = None
     if code is None:
         if current_user.recovery_confirmed_at is None:
             # The code was shown in a session that ended: a new one needs the passphrase.
@@ -130,7 +139,8 @@ def recovery_sheet() -> str | Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("30 per minute;200 per hour", methods=["POST"])
-@limiter.limit("10 per 15 minutes", key_func=username_key, methods=["POST"])
+@limiter.limit("10 per 15 minutes", key_func=username_ip_key, methods=["POST"])
+@limiter.limit("100 per day", key_func=username_key, methods=["POST"])
 @public
 def login() -> str | Response:
     if current_user.is_authenticated:
@@ -149,6 +159,7 @@ def login() -> str | Response:
 
 
 def _after_passphrase(unlocked: services.Unlocked) -> Response:
+    flask_session.clear()  # a fresh signed cookie for the new login, too
     user = unlocked.user
     if not user.is_staff:
         if user.recovery_confirmed_at is None:
@@ -174,6 +185,7 @@ def logout() -> Response:
     if live is not None:
         end_session(dbs(), live)
         db.session.commit()
+    flask_session.clear()  # nothing of this person stays for the next one (shared computers)
     flash(_("You are logged out."), "success")
     return clear_session_cookie(redirect(url_for("pages.index")))
 
@@ -183,7 +195,8 @@ def logout() -> Response:
 
 @bp.route("/recover", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
-@limiter.limit("5 per hour", key_func=username_key, methods=["POST"])
+@limiter.limit("5 per hour", key_func=username_ip_key, methods=["POST"])
+@limiter.limit("20 per day", key_func=username_key, methods=["POST"])
 @public
 def recover() -> str | Response:
     form = RecoverForm()
@@ -238,6 +251,7 @@ def account() -> str:
 
 @bp.route("/account/passphrase", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("10 per hour", key_func=account_key, methods=["POST"])
 @roles(*ALL_ROLES)
 def change_passphrase() -> str | Response:
     form = ChangePassphraseForm()
@@ -261,6 +275,7 @@ def change_passphrase() -> str | Response:
 
 @bp.route("/account/recovery-code", methods=["POST"])
 @limiter.limit("10 per hour")
+@limiter.limit("10 per hour", key_func=account_key)
 @roles(*PEOPLE)
 def renew_recovery_code() -> str | Response:
     form = RenewRecoveryForm()

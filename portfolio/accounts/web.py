@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import cookie_name, live_session, timeouts
@@ -77,6 +78,17 @@ def redirect_with_session(target: str, live: LiveSession) -> Response:
 def username_key() -> str:
     """Rate-limit key for the account being tried, whoever tries it."""
     return "user:" + normalise_username(request.form.get("username", ""))[:64]
+
+
+def account_key() -> str:
+    """Rate-limit key for the logged-in account (for re-checks of the passphrase)."""
+    return "account:" + (current_user.id if current_user.is_authenticated else "?")
+
+
+def username_ip_key() -> str:
+    """Rate-limit key for one account tried from one address: strict, and a stranger
+    elsewhere cannot use it to lock the owner out."""
+    return username_key() + "@" + (request.remote_addr or "?")
 
 
 def pending_key() -> str:

@@ -14,11 +14,13 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portfolio.accounts.access import PEOPLE, public, roles
+from portfolio.accounts.access import PEOPLE, current_user_key, public, roles
 from portfolio.accounts.models import Role
 from portfolio.accounts.services import set_locale
 from portfolio.accounts.web import home_for, safe_next
-from portfolio.db import db, dbs
+from portfolio.db import db, dbs, utcnow
+from portfolio.entries import overview
+from portfolio.entries import services as entries
 from portfolio.extensions import limiter
 from portfolio.i18n import LANG_COOKIE, is_supported
 from portfolio.vault import signing
@@ -75,7 +77,14 @@ def set_language() -> str | Response:
 @bp.route("/home")
 @roles(*PEOPLE)
 def dashboard() -> str:
-    return render_template("pages/dashboard.html")
+    session = dbs()
+    goals = entries.list_goals(session, current_user.id, current_user_key())
+    return render_template(
+        "pages/dashboard.html",
+        domains=overview.domain_summaries(entries.life_domains(session), goals),
+        due=overview.due_goals(goals, utcnow().date()),
+        goal_count=len(goals),
+    )
 
 
 @bp.route("/workspace")

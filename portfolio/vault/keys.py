@@ -307,22 +307,35 @@ def open_item_key_sealed_to_owner(
 # -- sessions ----------------------------------------------------------------------------
 
 
-def _session_aad(session_id: str, user_id: str, expires_at: str) -> bytes:
-    return canonical_aad("session.key", session=session_id, owner=user_id, expires=expires_at)
+def _session_aad(session_id: str, user_id: str, expires_at: str, stage: str) -> bytes:
+    return canonical_aad(
+        "session.key", session=session_id, owner=user_id, expires=expires_at, stage=stage
+    )
 
 
 def wrap_for_session(
-    user_key: SymmetricKey, session_secret: bytes, session_id: str, user_id: str, expires_at: str
+    user_key: SymmetricKey,
+    session_secret: bytes,
+    session_id: str,
+    user_id: str,
+    expires_at: str,
+    stage: str = "full",
 ) -> bytes:
-    """``AESGCM(S).encrypt(UK)``; S lives only in the cookie."""
-    aad = _session_aad(session_id, user_id, expires_at)
+    """``AESGCM(S).encrypt(UK)``; S lives only in the cookie. The stage is bound too, so
+    a row marked "full" in the database without the second factor does not open."""
+    aad = _session_aad(session_id, user_id, expires_at, stage)
     return seal(SymmetricKey(session_secret), user_key.material, aad)
 
 
 def unwrap_for_session(
-    wrapped: bytes, session_secret: bytes, session_id: str, user_id: str, expires_at: str
+    wrapped: bytes,
+    session_secret: bytes,
+    session_id: str,
+    user_id: str,
+    expires_at: str,
+    stage: str = "full",
 ) -> SymmetricKey:
-    aad = _session_aad(session_id, user_id, expires_at)
+    aad = _session_aad(session_id, user_id, expires_at, stage)
     return SymmetricKey(open_(SymmetricKey(session_secret), wrapped, aad))
 
 

@@ -13,8 +13,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from portfolio import create_app
-from portfolio.db import db
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrate_to_head
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -56,8 +55,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     folder = tmp_path_factory.mktemp("browser")
     url = "sqlite:///" + str(folder / "browser.sqlite3")
     app = create_app(make_settings(url, folder / "instance", cookie_secure=False))
-    with app.app_context():
-        db.create_all()
+    migrate_to_head(app)
     return app
 
 

@@ -19,9 +19,8 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portfolio import create_app
-from portfolio.db import db
 from tests.browser.conftest import ARGS, CHROMIUM
-from tests.conftest import make_settings
+from tests.conftest import make_settings, migrate_to_head
 
 Seen = list[tuple[str, int, int]]
 
@@ -66,8 +65,7 @@ def main() -> None:
     app = create_app(
         make_settings("sqlite:///" + str(folder / "b.sqlite3"), folder, cookie_secure=False)
     )
-    with app.app_context():
-        db.create_all()
+    migrate_to_head(app)
     counter = Counter(app.wsgi_app)
     app.wsgi_app = counter  # type: ignore[method-assign]
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -18,6 +18,7 @@ PRODUCTION = {
     "PORTFOLIO_PEPPERS": f"p2:{KEY},p1:{KEY}",
     "PORTFOLIO_APP_KEYS": f"a1:{KEY}",
     "DATABASE_URL": "postgresql+psycopg://db/portfolio",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -57,6 +58,8 @@ def test_production_settings(tmp_path: Path) -> None:
         from_env({**PRODUCTION, "ARGON2_MEMORY_KIB": "1024"})
     with pytest.raises(ConfigError, match="at least 32"):
         from_env({**PRODUCTION, "SECRET_KEY": "short"})
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        from_env({k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"})
 
 
 @pytest.mark.parametrize(

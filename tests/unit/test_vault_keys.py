@@ -256,6 +256,7 @@ def test_session_wrap_binds_id_user_and_expiry() -> None:
         (secret, "sid2", "u1", "2026-01-01T00:00:00+00:00"),
         (secret, "sid", "u2", "2026-01-01T00:00:00+00:00"),
         (secret, "sid", "u1", "2027-01-01T00:00:00+00:00"),  # extended expiry
+        (secret, "sid", "u1", "2026-01-01T00:00:00+00:00", "totp"),  # another stage
     ]:
         with pytest.raises(DecryptError):
             keys.unwrap_for_session(wrapped, *args)

@@ -389,3 +389,23 @@ def test_pepper_rotation_rewraps_at_next_login(app_factory, make_owner) -> None:
     # The old pepper may now go: the account opens with the new one alone.
     third = app_factory(peppers={"new": rotated["new"]})
     assert login(third.test_client(), owner.username, owner.passphrase).location == "/home"
+
+
+def test_a_replaced_code_cannot_be_confirmed(app: Flask, make_owner) -> None:
+    """Device A shows code X; a login on device B issues code Y (X dies). Confirming X on A
+    must not mark the account as safe."""
+    owner = make_owner(confirmed=False)
+    a, b = app.test_client(), app.test_client()
+    login(a, owner.username, owner.passphrase)
+    code_x = shown_code(a)
+    login(b, owner.username, owner.passphrase)
+    code_y = shown_code(b)
+    assert code_x != code_y
+    response = post_form(a, "/recovery-code", {"last_group": code_x[-4:], "saved": "y"})
+    assert response.status_code == 200
+    assert "Make a new recovery code" in response.get_data(as_text=True)
+    assert in_app(app, lambda: db.session.get(User, owner.user_id).recovery_confirmed_at) is None
+    confirm_code(b, code_y)
+    assert (
+        in_app(app, lambda: db.session.get(User, owner.user_id).recovery_confirmed_at) is not None
+    )

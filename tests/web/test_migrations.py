@@ -44,4 +44,4 @@ def test_upgrade_downgrade_each_revision_and_head_matches_models(app: Flask) -> 
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         finally:
             _fresh(app)
-            db.create_all()
+            command.upgrade(config, "head")

@@ -201,7 +201,9 @@ def test_rate_limits_stored_in_redis(app_factory) -> None:
     client = app.test_client()
     token = csrf_token(client)
     statuses = [
-        client.post("/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}).status_code
+        client.post(
+            "/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}
+        ).status_code
         for n in range(11)
     ]
     assert statuses[-1] == 429

@@ -16,6 +16,7 @@ from portfolio.db import db
 from portfolio.vault import signing, totp
 from tests.conftest import in_app, login, post_form
 
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 MANUAL_KEY = re.compile(r'<code dir="ltr" translate="no">([A-Z2-7 ]+)</code>')
 NEW = "de regie ligt bij de inburgeraar"
 
@@ -156,3 +157,53 @@ def test_a_time_step_is_spent_once_even_when_racing(app: Flask, make_staff) -> N
         assert not _spend_step(db.session, user, 999)  # an older code
         assert _spend_step(db.session, user, 1001)
         db.session.commit()
+
+
+def test_initial_passphrase_holder_cannot_enrol_after_the_owner(app: Flask, make_staff) -> None:
+    """Whoever else saw the one-time passphrase loses their half-done login as soon as
+    the staff member sets a passphrase, and a second enrolment is refused."""
+    staff = make_staff()
+    intruder, real = app.test_client(), app.test_client()
+    assert login(intruder, staff.username, staff.passphrase).location == "/staff/setup"
+    secret = enrol(real, staff.passphrase)
+    assert intruder.get("/staff/setup").location == "/login"
+    response = post_form(
+        intruder, "/staff/setup", {"code": current_code(secret, +1)}, form_page="/login"
+    )
+    assert response.status_code == 302 and response.location == "/login"
+    assert intruder.get("/workspace").location.startswith("/login")
+    # The real second factor still works.
+    post_form(real, "/logout", {}, form_page="/workspace")
+    login(real, staff.username, NEW)
+    assert (
+        post_form(real, "/login/code", {"code": current_code(secret, +1)}).location == "/workspace"
+    )
+
+
+def test_logout_clears_enrolment_for_the_next_person(app: Flask, make_staff) -> None:
+    first, second = make_staff("anna"), make_staff("bram")
+    client = app.test_client()  # one shared computer at the town hall
+    login(client, first.username, first.passphrase)
+    post_form(client, "/staff/setup", {"passphrase": NEW, "passphrase_repeat": NEW})
+    first_secret = manual_secret(client.get("/staff/setup").get_data(as_text=True))
+    post_form(client, "/logout", {}, form_page="/staff/setup")
+    login(client, second.username, second.passphrase)
+    post_form(client, "/staff/setup", {"passphrase": NEW, "passphrase_repeat": NEW})
+    page = client.get("/staff/setup")
+    assert page.status_code == 200
+    assert manual_secret(page.get_data(as_text=True)) != first_secret
+
+
+def test_https_forms_work_without_referer(app: Flask, make_owner) -> None:
+    """Referrer-Policy is no-referrer, so browsers send no Referer: HTTPS posts must work."""
+    owner = make_owner()
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    page = client.get("/login", base_url="https://localhost")
+    token = CSRF.search(page.get_data(as_text=True)).group(1)
+    response = client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"csrf_token": token, "username": owner.username, "passphrase": owner.passphrase},
+    )
+    assert response.status_code == 302 and response.location == "/home"

@@ -1,0 +1,1 @@
+"""The owner's portfolio items: goals first; certificates, experience and more follow."""

@@ -1,0 +1,45 @@
+"""Life domains and the owner's items. Kind, domain and timestamps stay in the clear;
+everything the person wrote is one envelope under the item's own key."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portfolio.db import Base, new_id, utcnow
+
+
+class LifeDomain(Base):
+    __tablename__ = "life_domains"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))  # Dutch name; defaults are translated
+    icon: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Special-category data under the GDPR (health): never part of a default share.
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ItemKind(enum.StrEnum):
+    GOAL = "goal"
+
+
+class Item(Base):
+    __tablename__ = "items"
+    __table_args__ = (Index("ix_items_owner_kind", "owner_id", "kind"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    domain_code: Mapped[str | None] = mapped_column(
+        ForeignKey("life_domains.code", ondelete="RESTRICT"), index=True
+    )
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))  # item key under the user key
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # one envelope of JSON
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
