@@ -9,13 +9,18 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 AXE := node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres lint bench translations translations-update browser-deps clean help
+demo: $(STAMP) translations
+	$(BIN)/flask --app portfolio db upgrade
+	$(BIN)/flask --app portfolio demo
+
+.PHONY: demo run test test-sqlite test-postgres lint bench translations translations-update browser-deps clean help
 
 help:
 	@echo "make run    - set up and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run every test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - benchmarks that print figures"
+	@echo "make demo   - load a demo portfolio into the development database"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

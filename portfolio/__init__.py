@@ -119,9 +119,10 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.admin.views import bp as admin_bp
     from portfolio.entries.views import bp as entries_bp
     from portfolio.pages.views import bp as pages_bp
+    from portfolio.progress.views import bp as progress_bp
     from portfolio.pwa.views import bp as pwa_bp
 
-    for blueprint in (pages_bp, accounts_bp, entries_bp, admin_bp, pwa_bp):
+    for blueprint in (pages_bp, accounts_bp, entries_bp, progress_bp, admin_bp, pwa_bp):
         app.register_blueprint(blueprint)
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portfolio.accounts import services
 from portfolio.accounts.errors import UsernameTakenError, WeakPassphraseError
 from portfolio.accounts.forms import USERNAME_PATTERN
 from portfolio.accounts.models import Role
 from portfolio.accounts.sessions import Timeouts, purge_expired
-from portfolio.db import db, dbs
+from portfolio.db import db, dbs, utcnow
 from portfolio.vault.context import VaultContext
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
@@ -75,6 +75,24 @@ def purge_sessions() -> None:
     click.echo(f"{count} expired sessions deleted.")
 
 
+@click.command("demo")
+@with_appcontext
+def load_demo_command() -> None:
+    """Load a demo portfolio (development only) and print how to log in."""
+    if current_app.config["PORTFOLIO_ENV"] == "production":
+        raise click.ClickException("the demo portfolio is not for production")
+    from portfolio.demo import DEMO_PASSPHRASE, load_demo
+
+    try:
+        username = load_demo(dbs(), _vault(), utcnow().date())
+    except UsernameTakenError:
+        db.session.rollback()
+        raise click.ClickException("the demo portfolio is already loaded") from None
+    db.session.commit()
+    click.echo(f"Demo portfolio loaded. Log in as {username!r} with {DEMO_PASSPHRASE!r}.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(load_demo_command)

@@ -6,8 +6,11 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from portfolio.i18n import LANGUAGES, current_language
+from portfolio.icons import ICON_PATHS
+from portfolio.progress.charts import Series, radar
 from portfolio.static_files import static_url
 
 
@@ -23,8 +26,18 @@ def _context() -> dict[str, Any]:
     }
 
 
+def _radar_chart(axes: list[tuple[str, str]], recorded: list[Any]) -> Markup:
+    """The first and the latest self-assessment as a radar chart."""
+    series = [Series("latest", recorded[-1].assessment.scores)]
+    if len(recorded) > 1:
+        series.insert(0, Series("first", recorded[0].assessment.scores))
+    return radar(axes, series)
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
+    app.jinja_env.globals["radar_chart"] = _radar_chart
+    app.jinja_env.globals["icon_paths"] = ICON_PATHS
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -26,6 +26,7 @@ class LifeDomain(Base):
 
 class ItemKind(enum.StrEnum):
     GOAL = "goal"
+    SELF_ASSESSMENT = "self_assessment"
 
 
 class Item(Base):

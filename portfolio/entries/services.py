@@ -60,18 +60,50 @@ def _check_domain(session: Session, code: str | None) -> None:
         raise InvalidContentError("unknown life domain")
 
 
+def create_item(
+    session: Session,
+    owner_id: str,
+    user_key: SymmetricKey,
+    kind: ItemKind,
+    domain: str | None,
+    data: dict[str, Any],
+) -> Item:
+    """A new item with its own key (wrapped under the user key) and its content sealed."""
+    _check_domain(session, domain)
+    item = Item(id=new_id(), owner_id=owner_id, kind=kind.value, domain_code=domain)
+    item_key = SymmetricKey.generate()
+    item.wrapped_key = keys.wrap_item_key(item_key, user_key, owner_id, item.id)
+    _seal(item, item_key, data)
+    session.add(item)
+    session.flush()
+    logger.info("%s %s created by %s", kind.value, item.id, owner_id)
+    return item
+
+
+def read_data(item: Item, user_key: SymmetricKey) -> dict[str, Any]:
+    return _open(item, user_key)[1]
+
+
+def list_items(
+    session: Session,
+    owner_id: str,
+    kind: ItemKind,
+    *,
+    domain: str | None = None,
+    archived: bool = False,
+) -> Sequence[Item]:
+    query = select(Item).where(
+        Item.owner_id == owner_id, Item.kind == kind.value, Item.archived.is_(archived)
+    )
+    if domain:
+        query = query.where(Item.domain_code == domain)
+    return session.scalars(query.order_by(Item.updated_at.desc())).all()
+
+
 def create_goal(
     session: Session, owner_id: str, user_key: SymmetricKey, domain: str | None, goal: Goal
 ) -> Item:
-    _check_domain(session, domain)
-    item = Item(id=new_id(), owner_id=owner_id, kind=ItemKind.GOAL.value, domain_code=domain)
-    item_key = SymmetricKey.generate()
-    item.wrapped_key = keys.wrap_item_key(item_key, user_key, owner_id, item.id)
-    _seal(item, item_key, goal.to_json())
-    session.add(item)
-    session.flush()
-    logger.info("goal %s created by %s", item.id, owner_id)
-    return item
+    return create_item(session, owner_id, user_key, ItemKind.GOAL, domain, goal.to_json())
 
 
 def get_item(session: Session, owner_id: str, item_id: str, kind: ItemKind | None = None) -> Item:
@@ -116,12 +148,7 @@ def list_goals(
     domain: str | None = None,
     archived: bool = False,
 ) -> list[GoalItem]:
-    query = select(Item).where(
-        Item.owner_id == owner_id, Item.kind == ItemKind.GOAL.value, Item.archived.is_(archived)
-    )
-    if domain:
-        query = query.where(Item.domain_code == domain)
-    items = session.scalars(query.order_by(Item.updated_at.desc())).all()
+    items = list_items(session, owner_id, ItemKind.GOAL, domain=domain, archived=archived)
     return [GoalItem(item, read_goal(item, user_key)) for item in items]
 
 

@@ -21,8 +21,10 @@ from portfolio.accounts.web import home_for, safe_next
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import overview
 from portfolio.entries import services as entries
+from portfolio.entries.domains import domain_name
 from portfolio.extensions import limiter
 from portfolio.i18n import LANG_COOKIE, is_supported
+from portfolio.progress import services as progress
 from portfolio.vault import signing
 
 bp = Blueprint("pages", __name__)
@@ -79,11 +81,14 @@ def set_language() -> str | Response:
 def dashboard() -> str:
     session = dbs()
     goals = entries.list_goals(session, current_user.id, current_user_key())
+    domains = entries.life_domains(session)
     return render_template(
         "pages/dashboard.html",
-        domains=overview.domain_summaries(entries.life_domains(session), goals),
+        domains=overview.domain_summaries(domains, goals),
         due=overview.due_goals(goals, utcnow().date()),
         goal_count=len(goals),
+        recorded=progress.self_assessments(session, current_user.id, current_user_key()),
+        axes=[(d.code, domain_name(d.code, d.name)) for d in domains],
     )
 
 

@@ -98,3 +98,33 @@ def test_form_errors_are_accessible(
     expect(page.locator("#title")).to_have_attribute("aria-invalid", "true")
     _axe(page, "form-errors", "ar")
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_self_assessment_changes_the_chart(
+    browser: Browser, playwright: Any, base_url: str, live_app: Flask, lang: str
+) -> None:
+    username = f"voortgang_{lang}"
+    _owner(live_app, username, lang)
+    page = _page(browser, playwright, base_url, username, lang)
+    page.goto(base_url + "/progress/self-assessment")
+    _axe(page, "self-assessment", lang)
+    # Keyboard: faces are radio buttons; their labels are the large touch targets.
+    page.locator("label[for='score_language-1']").click()
+    page.locator("label[for='score_work-0']").click()
+    page.locator("label[for='score_housing-2']").click()
+    page.locator("form.stack button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/progress/$"))
+    expect(page.locator("svg.radar polygon.latest")).to_have_count(1)
+    _axe(page, "history-one", lang)
+    page.goto(base_url + "/progress/self-assessment")
+    page.locator("label[for='score_language-3']").click()
+    page.locator("label[for='score_work-2']").click()
+    page.locator("form.stack button[type=submit]").click()
+    page.goto(base_url + "/home")
+    expect(page.locator("svg.radar polygon.first")).to_have_count(1)
+    first = page.locator("svg.radar polygon.first").get_attribute("points")
+    latest = page.locator("svg.radar polygon.latest").get_attribute("points")
+    assert first != latest  # the chart changed
+    _axe(page, "home-chart", lang)
+    page.context.close()

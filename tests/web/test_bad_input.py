@@ -44,7 +44,8 @@ def test_nasty_values_never_500(client: FlaskClient, path: str, value: str) -> N
     assert response.status_code in (200, 400, 413), response.status_code
     body = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
-    assert "49" not in body.split("<main", 1)[-1].split("</main>")[0] or value != "{{ 7*7 }}"
+    if value == "{{ 7*7 }}" and response.status_code == 200 and "username" in FORMS[path]:
+        assert 'value="{{ 7*7 }}"' in body  # shown back literally, never evaluated
     if response.status_code == 200:
         assert 'class="error-summary"' in body and 'dir="rtl"' in body
 

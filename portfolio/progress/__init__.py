@@ -1,0 +1,1 @@
+"""Progress over time: self-assessments per life domain and the charts drawn from them."""

@@ -1,0 +1,112 @@
+"""Self-assessment per life domain: record through the web client, see the chart and the
+table change, refuse bad input, keep it encrypted."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portfolio.db import db
+from portfolio.entries.models import Item
+from portfolio.progress.charts import Series, radar
+from tests.conftest import in_app, login, post_form
+from tests.web.test_dump import dump_everything
+
+
+@pytest.fixture
+def owner_client(app: Flask, make_owner) -> FlaskClient:
+    owner = make_owner()
+    client = app.test_client()
+    login(client, owner.username, owner.passphrase)
+    return client
+
+
+def count_items(app: Flask) -> int:
+    return len(in_app(app, lambda: list(db.session.scalars(select(Item.id)))))
+
+
+def test_record_twice_and_see_first_and_latest(app: Flask, owner_client: FlaskClient) -> None:
+    home = owner_client.get("/home").get_data(as_text=True)
+    assert "You have not filled this in yet" in home
+    form = owner_client.get("/progress/self-assessment").get_data(as_text=True)
+    assert form.count('type="radio"') == 50  # ten life domains x five faces
+    response = post_form(
+        owner_client,
+        "/progress/self-assessment",
+        {
+            "score_language": "2",
+            "score_work": "1",
+            "score_housing": "3",
+            "note": "Eerste maand in Utrecht",
+        },
+    )
+    assert response.location == "/progress/"
+    page = owner_client.get("/progress/").get_data(as_text=True)
+    assert '<svg class="radar"' in page and "series latest" in page and "series first" not in page
+    assert "Eerste maand in Utrecht" in page
+    post_form(owner_client, "/progress/self-assessment", {"score_language": "4", "score_work": "3"})
+    home = owner_client.get("/home").get_data(as_text=True)
+    assert "series first" in home and "series latest" in home
+    # The table alternative holds the same figures: language went from 2 to 4.
+    row = home.split("Language &amp; learning</th>")[1].split("</tr>")[0]
+    assert row == "<td>2</td><td>4</td>"
+    housing = home.split("Housing</th>")[1].split("</tr>")[0]
+    assert housing == "<td>3</td><td>–</td>"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"score_language": "6"},
+        {"score_language": "0"},
+        {"score_language": "abc"},
+        {"score_nowhere": "3"},
+        {"score_language": "3", "note": "x" * 2001},
+        {"score_language": "3", "note": "a\x00b"},
+    ],
+)
+def test_bad_answers_explained_and_nothing_stored(
+    app: Flask, owner_client: FlaskClient, data: dict
+) -> None:
+    response = post_form(owner_client, "/progress/self-assessment", data)
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+    assert count_items(app) == 0
+
+
+def test_answers_encrypted_at_rest(app: Flask, owner_client: FlaskClient) -> None:
+    post_form(
+        owner_client,
+        "/progress/self-assessment",
+        {"score_health": "1", "note": "Ik slaap slecht sinds de verhuizing"},
+    )
+    dump = dump_everything(app)
+    assert b"Ik slaap slecht" not in dump and b'"health"' not in dump
+
+
+def test_radar_geometry_and_icons() -> None:
+    axes = [("language", "Taal"), ("b", "<b>Werk</b>"), ("c", "Wonen"), ("d", "Geld")]
+    svg = str(radar(axes, [Series("latest", {"language": 5, "b": 0, "c": 5})]))
+    assert "<b>" not in svg and "Werk" not in svg  # icons on the axes; names are in the table
+    assert svg.count('class="axis-icon"') == 4
+    # language=5 straight up (0,-120); b missing -> centre; c=5 straight down (0,120); d -> centre.
+    assert 'class="series latest" points="0.0,-120.0 0.0,0.0 0.0,120.0 -0.0,0.0"' in svg
+    assert str(radar(axes[:2], [])) == ""
+
+
+def test_demo_portfolio_loads_and_shows(app: Flask) -> None:
+    from portfolio.demo import DEMO_PASSPHRASE, DEMO_USER, GOALS
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert count_items(app) == len(GOALS) + 2
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert again.exit_code != 0 and "already loaded" in again.output
+    client = app.test_client()
+    login(client, DEMO_USER, DEMO_PASSPHRASE)
+    home = client.get("/home").get_data(as_text=True)
+    assert "series first" in home
+    assert home.count("/portfolio/goals/") >= 3  # goals due soon are listed
