@@ -193,6 +193,15 @@ def make_staff(app: Flask) -> Callable[..., Account]:
     return make
 
 
+@pytest.fixture
+def owner_client(app: Flask, make_owner: Callable[..., Account]) -> FlaskClient:
+    """A client logged in as a fresh owner."""
+    owner = make_owner()
+    client = app.test_client()
+    login(client, owner.username, owner.passphrase)
+    return client
+
+
 def login(client: FlaskClient, username: str, passphrase: str):
     return post_form(client, "/login", {"username": username, "passphrase": passphrase})
 

@@ -6,7 +6,9 @@ them; the names of the defaults come from the translation catalogs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -35,6 +37,16 @@ DEFAULT_DOMAINS: tuple[DefaultDomain, ...] = (
     DefaultDomain("society", _l("Knowing the Netherlands"), "Nederland kennen", "society"),
 )
 BY_CODE = {d.code: d for d in DEFAULT_DOMAINS}
+
+
+class NamedDomain(Protocol):
+    code: str
+    name: str
+
+
+def named(domains: Iterable[NamedDomain]) -> list[tuple[str, str]]:
+    """(code, name in the current language) for each domain, in the given order."""
+    return [(d.code, domain_name(d.code, d.name)) for d in domains]
 
 
 def domain_name(code: str, fallback: str) -> str:

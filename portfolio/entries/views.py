@@ -11,7 +11,7 @@ from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.db import db, dbs
 from portfolio.entries import services
-from portfolio.entries.domains import domain_name
+from portfolio.entries.domains import domain_name, named
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.forms import STATUS_LABELS, TERM_LABELS, GoalForm
 from portfolio.entries.models import Item, ItemKind
@@ -20,7 +20,7 @@ bp = Blueprint("entries", __name__, url_prefix="/portfolio")
 
 
 def _domain_choices() -> list[tuple[str, str]]:
-    return [(d.code, domain_name(d.code, d.name)) for d in services.life_domains(dbs())]
+    return named(services.life_domains(dbs()))
 
 
 def _goal_item(item_id: str) -> Item:

@@ -21,7 +21,7 @@ from portfolio.accounts.web import home_for, safe_next
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import overview
 from portfolio.entries import services as entries
-from portfolio.entries.domains import domain_name
+from portfolio.entries.domains import named
 from portfolio.extensions import limiter
 from portfolio.i18n import LANG_COOKIE, is_supported
 from portfolio.progress import services as progress
@@ -88,7 +88,7 @@ def dashboard() -> str:
         due=overview.due_goals(goals, utcnow().date()),
         goal_count=len(goals),
         recorded=progress.self_assessments(session, current_user.id, current_user_key()),
-        axes=[(d.code, domain_name(d.code, d.name)) for d in domains],
+        axes=named(domains),
     )
 
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.db import db, dbs
 from portfolio.entries import services as entries
-from portfolio.entries.domains import domain_name
+from portfolio.entries.domains import named
 from portfolio.progress import services
 from portfolio.progress.forms import self_assessment_form
 
@@ -18,7 +18,7 @@ bp = Blueprint("progress", __name__, url_prefix="/progress")
 
 
 def domain_axes() -> list[tuple[str, str]]:
-    return [(d.code, domain_name(d.code, d.name)) for d in entries.life_domains(dbs())]
+    return named(entries.life_domains(dbs()))
 
 
 @bp.route("/self-assessment", methods=["GET", "POST"])

@@ -39,14 +39,6 @@ def add_goal(client: FlaskClient, **changes: str):
     return post_form(client, "/portfolio/goals/new", {**GOAL, **changes})
 
 
-@pytest.fixture
-def owner_client(app: Flask, make_owner) -> FlaskClient:
-    owner = make_owner()
-    client = app.test_client()
-    login(client, owner.username, owner.passphrase)
-    return client
-
-
 def test_add_list_show_goal(app: Flask, owner_client: FlaskClient) -> None:
     response = add_goal(owner_client)
     assert response.status_code == 302

@@ -15,14 +15,6 @@ from tests.conftest import in_app, login, post_form
 from tests.web.test_dump import dump_everything
 
 
-@pytest.fixture
-def owner_client(app: Flask, make_owner) -> FlaskClient:
-    owner = make_owner()
-    client = app.test_client()
-    login(client, owner.username, owner.passphrase)
-    return client
-
-
 def count_items(app: Flask) -> int:
     return len(in_app(app, lambda: list(db.session.scalars(select(Item.id)))))
 
