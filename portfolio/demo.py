@@ -12,6 +12,7 @@ from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal, GoalStatus, Step, Term
 from portfolio.progress import services as progress
 from portfolio.progress.assessment import SelfAssessment
+from portfolio.progress.language import LanguageLevels
 from portfolio.vault.context import VaultContext
 
 DEMO_USER = "amal"
@@ -148,4 +149,10 @@ def load_demo(session: Session, ctx: VaultContext, today: date) -> str:
             "Na een jaar",
         ),
     )
+    for levels in (
+        {"reading": "A1", "listening": "A1", "writing": "A0", "speaking": "A0", "knm": "A0"},
+        {"reading": "A2", "listening": "A2", "writing": "A1", "speaking": "A1", "knm": "A2"},
+        {"reading": "B1", "listening": "A2", "writing": "A2", "speaking": "A2", "knm": "B1"},
+    ):
+        progress.record_language_levels(session, owner, key, LanguageLevels(levels, "B1"))
     return DEMO_USER

@@ -27,6 +27,7 @@ class LifeDomain(Base):
 class ItemKind(enum.StrEnum):
     GOAL = "goal"
     SELF_ASSESSMENT = "self_assessment"
+    LANGUAGE_LEVEL = "language_level"
 
 
 class Item(Base):

@@ -128,3 +128,28 @@ def test_self_assessment_changes_the_chart(
     assert first != latest  # the chart changed
     _axe(page, "home-chart", lang)
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_language_levels_timeline(
+    browser: Browser, playwright: Any, base_url: str, live_app: Flask, lang: str
+) -> None:
+    username = f"taal_{lang}"
+    _owner(live_app, username, lang)
+    page = _page(browser, playwright, base_url, username, lang)
+    page.goto(base_url + "/progress/language")
+    _axe(page, "language-empty", lang)
+    page.locator("a.button.primary").click()
+    _axe(page, "language-form", lang)
+    page.locator("label[for='skill_reading-1']").click()
+    page.locator("label[for='skill_speaking-0']").click()
+    page.locator("#target").select_option("B1")
+    page.locator("form.stack button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/progress/language$"))
+    page.locator("a.button.primary").click()
+    page.locator("label[for='skill_reading-2']").click()  # A1 -> A2
+    page.locator("form.stack button[type=submit]").click()
+    expect(page.locator("svg.timeline polyline.reading")).to_have_count(1)
+    expect(page.locator("svg.timeline line.target")).to_have_count(1)
+    _axe(page, "language", lang)
+    page.context.close()

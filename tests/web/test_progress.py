@@ -3,6 +3,8 @@ table change, refuse bad input, keep it encrypted."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -94,7 +96,7 @@ def test_demo_portfolio_loads_and_shows(app: Flask) -> None:
 
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert count_items(app) == len(GOALS) + 2
+    assert count_items(app) == len(GOALS) + 2 + 3
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code != 0 and "already loaded" in again.output
     client = app.test_client()
@@ -102,3 +104,55 @@ def test_demo_portfolio_loads_and_shows(app: Flask) -> None:
     home = client.get("/home").get_data(as_text=True)
     assert "series first" in home
     assert home.count("/portfolio/goals/") >= 3  # goals due soon are listed
+
+
+def test_language_levels_over_time(app: Flask, owner_client: FlaskClient) -> None:
+    form = owner_client.get("/progress/language/new").get_data(as_text=True)
+    assert form.count('type="radio"') == 25  # five skills x A0-B2
+    assert "I can read short, simple texts" in form
+    response = post_form(
+        owner_client,
+        "/progress/language/new",
+        {"skill_reading": "A1", "skill_speaking": "A0", "target": "B1"},
+    )
+    assert response.location == "/progress/language"
+    # The next form starts from the last answers.
+    again = owner_client.get("/progress/language/new").get_data(as_text=True)
+    checked = re.findall(r"<input[^>]*checked[^>]*>", again)
+    assert len(checked) == 2 and 'value="A1"' in checked[0] and 'id="skill_reading-1"' in checked[0]
+    post_form(
+        owner_client,
+        "/progress/language/new",
+        {"skill_reading": "A2", "skill_speaking": "A1", "skill_knm": "A2", "target": "B1"},
+    )
+    page = owner_client.get("/progress/language").get_data(as_text=True)
+    assert '<polyline class="skill reading"' in page and '<line class="target"' in page
+    assert "Your goal level: B1" in page
+    assert page.count('<tr><th scope="row">') == 2
+    assert "I can read short, simple texts, like a message or a timetable." in page  # now: A2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"skill_reading": "C2"},
+        {"skill_reading": "A1", "target": "C1"},
+        {"skill_unknown": "A1"},
+    ],
+)
+def test_bad_language_levels_refused(app: Flask, owner_client: FlaskClient, data: dict) -> None:
+    response = post_form(owner_client, "/progress/language/new", data)
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+    assert count_items(app) == 0
+
+
+def test_timeline_runs_in_reading_direction() -> None:
+    from portfolio.progress.timeline import Line, timeline
+
+    ltr = str(timeline([Line("reading", ["A1", "B1"])], "B1"))
+    rtl = str(timeline([Line("reading", ["A1", "B1"])], "B1", rtl=True))
+    assert 'points="34.0,122.5 310.0,47.5"' in ltr  # A1 on the left, later B1 on the right
+    assert 'points="286.0,122.5 10.0,47.5"' in rtl  # mirrored: time runs right to left
+    assert 'class="target"' in ltr and str(timeline([], None)) == ""
