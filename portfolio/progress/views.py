@@ -55,7 +55,7 @@ def new_language_levels() -> str | Response:
     if request.method == "GET" and history:
         last = history[-1].levels
         form.target.data = last.target or ""
-        for skill, field in form.skill_fields():
+        for skill, field in form.topic_fields():
             field.data = last.levels.get(skill)
     if form.validate_on_submit():
         services.record_language_levels(
