@@ -71,6 +71,7 @@ lint: $(STAMP)
 bench: $(STAMP) translations
 	$(BIN)/python -m tests.perf.bench_login
 	$(BIN)/python -m tests.perf.bench_pages
+	$(BIN)/python -m tests.perf.bench_portfolio
 
 clean:
 	rm -rf $(VENV) node_modules translations/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,9 +33,12 @@ class Due:
 def domain_summaries(
     domains: Sequence[LifeDomain], goals: Sequence[GoalItem]
 ) -> list[DomainSummary]:
+    by_domain: dict[str | None, list[GoalItem]] = defaultdict(list)
+    for entry in goals:
+        by_domain[entry.item.domain_code].append(entry)
     summaries = []
     for domain in domains:
-        mine = [g for g in goals if g.item.domain_code == domain.code]
+        mine = by_domain.get(domain.code, [])
         summaries.append(
             DomainSummary(
                 code=domain.code,

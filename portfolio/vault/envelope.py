@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -32,7 +33,11 @@ AadValue = Scalar | Mapping[str, Scalar]
 
 @dataclass(frozen=True, repr=False)
 class SymmetricKey:
-    """A 256-bit AES key with its public identifier (a keyed hash of the key)."""
+    """A 256-bit AES key with its public identifier (a keyed hash of the key).
+
+    The identifier and the AES-GCM context are computed once per key object: the user
+    key opens every item key of a page, so this is on the hot path.
+    """
 
     material: bytes
 
@@ -44,12 +49,19 @@ class SymmetricKey:
     def generate(cls) -> SymmetricKey:
         return cls(os.urandom(32))
 
-    @property
+    @cached_property
     def key_id(self) -> bytes:
         return hmac.new(self.material, b"portfolio/key-id/v1", hashlib.sha256).digest()[:KEY_ID_LEN]
 
+    @cached_property
+    def aead(self) -> AESGCM:
+        return AESGCM(self.material)
+
     def __repr__(self) -> str:  # never print key material
         return f"SymmetricKey(id={self.key_id.hex()})"
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_aad(namespace: str, **fields: AadValue) -> bytes:
@@ -57,14 +69,14 @@ def canonical_aad(namespace: str, **fields: AadValue) -> bytes:
     if not namespace:
         raise ValueError("AAD needs a namespace")
     body = {"v": VERSION, "ns": namespace, **fields}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(body).encode()
 
 
 def seal(key: SymmetricKey, plaintext: bytes, aad: bytes) -> bytes:
     """Encrypt ``plaintext`` under ``key``, bound to ``aad``."""
     header = bytes([VERSION]) + key.key_id
     nonce = os.urandom(NONCE_LEN)
-    body = AESGCM(key.material).encrypt(nonce, plaintext, header + aad)
+    body = key.aead.encrypt(nonce, plaintext, header + aad)
     return header + nonce + body
 
 
@@ -82,7 +94,7 @@ def open_(key: SymmetricKey, envelope: bytes, aad: bytes) -> bytes:
         raise DecryptError("envelope does not open")
     nonce = envelope[HEADER_LEN : HEADER_LEN + NONCE_LEN]
     try:
-        return AESGCM(key.material).decrypt(nonce, envelope[HEADER_LEN + NONCE_LEN :], header + aad)
+        return key.aead.decrypt(nonce, envelope[HEADER_LEN + NONCE_LEN :], header + aad)
     except InvalidTag:
         raise DecryptError("envelope does not open") from None
 
