@@ -119,7 +119,7 @@ def toggle_step(item_id: str, index: int) -> Response:
 @bp.route("/items/<item_id>/archive", methods=["POST"])
 @roles(*PEOPLE)
 def archive(item_id: str) -> Response:
-    item = _item(item_id)
+    item = _goal_item(item_id)  # other kinds get their archive with their own pages
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.set_archived(dbs(), item, not item.archived)
@@ -133,7 +133,7 @@ def archive(item_id: str) -> Response:
 @bp.route("/items/<item_id>/delete", methods=["GET", "POST"])
 @roles(*PEOPLE)
 def delete(item_id: str) -> str | Response:
-    item = _item(item_id)
+    item = _goal_item(item_id)
     form = EmptyForm()
     if form.validate_on_submit():
         services.delete_item(dbs(), item)
@@ -142,10 +142,3 @@ def delete(item_id: str) -> str | Response:
         return redirect(url_for("entries.index"))
     title = services.read_goal(item, current_user_key()).title
     return render_template("entries/delete.html", item=item, title=title, form=form)
-
-
-def _item(item_id: str) -> Item:
-    try:
-        return services.get_item(dbs(), current_user.id, item_id)
-    except ItemNotFoundError:
-        abort(404)

@@ -218,3 +218,21 @@ def test_goal_text_is_encrypted_at_rest(app: Flask, owner_client: FlaskClient) -
     ):
         assert value.encode() not in dump
     assert in_app(app, lambda: db.session.scalar(select(func.count()).select_from(Item))) == 1
+
+
+def test_goal_routes_refuse_other_kinds_of_item(app: Flask, owner_client: FlaskClient) -> None:
+    post_form(owner_client, "/progress/self-assessment", {"score_work": "3"})
+    (item_id,) = item_ids(app)
+    for path in (
+        f"/portfolio/goals/{item_id}",
+        f"/portfolio/goals/{item_id}/edit",
+        f"/portfolio/items/{item_id}/delete",
+    ):
+        assert owner_client.get(path).status_code == 404
+    for path in (
+        f"/portfolio/items/{item_id}/archive",
+        f"/portfolio/items/{item_id}/delete",
+        f"/portfolio/goals/{item_id}/steps/0",
+    ):
+        assert post_form(owner_client, path, {}, form_page="/home").status_code == 404
+    assert item_ids(app) == [item_id]
