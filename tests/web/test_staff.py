@@ -108,7 +108,10 @@ def test_staff_first_login_then_code_every_time_once(app: Flask, make_staff) -> 
     # The enrolment code was step N; a login now needs a newer step.
     assert login(client, staff.username, NEW).location == "/login/code"
     assert client.get("/workspace").location == "/login/code"
-    used = current_code(secret)
+    # The code spent at enrolment (its step is stored), whatever the clock says now.
+    used = in_app(
+        app, lambda: totp.code_at(secret, db.session.get(User, staff.user_id).totp_last_step)
+    )
     refused = post_form(client, "/login/code", {"code": used})
     assert "already used" in refused.get_data(as_text=True)
     fresh = current_code(secret, +1)
