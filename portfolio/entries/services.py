@@ -110,7 +110,7 @@ def get_item(session: Session, owner_id: str, item_id: str, kind: ItemKind | Non
     """The owner's item; another person's id is the same as no id (no existence oracle)."""
     item = session.get(Item, item_id) if len(item_id) <= 32 else None
     if item is None or item.owner_id != owner_id or (kind and item.kind != kind.value):
-        logger.info("item %s not found for %s", item_id[:32], owner_id)
+        logger.info("item %r not found for %s", item_id[:32], owner_id)  # %r: no log forging
         raise ItemNotFoundError(item_id)
     return item
 
