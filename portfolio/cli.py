@@ -11,15 +11,11 @@ from portfolio.accounts.errors import UsernameTakenError, WeakPassphraseError
 from portfolio.accounts.forms import USERNAME_PATTERN
 from portfolio.accounts.models import Role
 from portfolio.accounts.sessions import Timeouts, purge_expired
+from portfolio.accounts.web import vault_context
 from portfolio.db import db, dbs, utcnow
-from portfolio.vault.context import VaultContext
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
 sessions_cli = AppGroup("sessions", help="Login sessions.")
-
-
-def _vault() -> VaultContext:
-    return current_app.extensions["portfolio.vault"]  # type: ignore[no-any-return]
 
 
 @staff_cli.command("create")
@@ -41,7 +37,7 @@ def create_staff(
         raise click.BadParameter(
             "use 3 to 32 letters, digits, '.', '-' or '_'", param_hint="--username"
         )
-    ctx = _vault()
+    ctx = vault_context()
     org = services.get_or_create_municipality(dbs(), ctx, municipality.strip())
     try:
         user, passphrase = services.create_staff(
@@ -84,7 +80,7 @@ def load_demo_command() -> None:
     from portfolio.demo import DEMO_PASSPHRASE, load_demo
 
     try:
-        username = load_demo(dbs(), _vault(), utcnow().date())
+        username = load_demo(dbs(), vault_context(), utcnow().date())
     except UsernameTakenError:
         db.session.rollback()
         raise click.ClickException("the demo portfolio is already loaded") from None

@@ -95,10 +95,8 @@ def load_user_from_request(_request: Any) -> User | None:
 
 
 def current_user_key() -> SymmetricKey:
-    """Unlock the user key for this request (cookie secret x server row)."""
-    if "user_key" not in g:
-        g.user_key = require_live_session().user_key()
-    return g.user_key  # type: ignore[no-any-return]
+    """The user key of this request (cookie secret x server row), opened once."""
+    return require_live_session().user_key()
 
 
 def _needs_recovery_confirmation(user: User) -> bool:

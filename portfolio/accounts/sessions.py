@@ -14,6 +14,7 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -82,7 +83,12 @@ class LiveSession:
         return self.row.user
 
     def user_key(self) -> SymmetricKey:
-        """Both halves together: the row's wrapped key opened with the cookie's secret."""
+        """Both halves together: the row's wrapped key opened with the cookie's secret
+        (once per request: loading the session already opens it to verify the cookie)."""
+        return self._user_key
+
+    @cached_property
+    def _user_key(self) -> SymmetricKey:
         return keys.unwrap_for_session(
             self.row.wrapped_user_key,
             self.token.secret,

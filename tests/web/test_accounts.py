@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portfolio.accounts.models import AuthSession, User
 from portfolio.db import db
+from portfolio.vault import keys
+from portfolio.vault.errors import DecryptError
 from tests.conftest import PASSPHRASE, Account, csrf_token, in_app, login, post_form
 
 CODE_RE = re.compile(r'class="recovery-code"[^>]*>([^<]+)<')
@@ -134,7 +138,12 @@ def test_session_cookie_alone_or_row_alone_unlocks_nothing(
     client.set_cookie("__Host-pf_session", session_id + "." + "A" * 43, domain="localhost")
     response = client.get("/account")
     assert response.status_code in (302, 403)
-    assert row.wrapped_user_key and secret not in row.wrapped_user_key.hex()
+    # The row alone opens only with the cookie's real secret, never with another one.
+    real = base64.urlsafe_b64decode(secret + "=" * (-len(secret) % 4))
+    args = (row.id_hash, row.user_id, row.expires_at.isoformat(), row.stage)
+    assert keys.unwrap_for_session(row.wrapped_user_key, real, *args)
+    with pytest.raises(DecryptError):
+        keys.unwrap_for_session(row.wrapped_user_key, bytes(32), *args)
 
 
 def test_change_passphrase_ends_all_sessions(app: Flask, make_owner) -> None:

@@ -144,16 +144,21 @@ def test_passphrases_never_logged(app: Flask, caplog: pytest.LogCaptureFixture, 
         assert secret not in caplog.text
 
 
+def guess_logins(client: FlaskClient, token: str, count: int) -> list[int]:
+    """Wrong passphrases for one account from one address; the statuses in order."""
+    return [
+        client.post(
+            "/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}
+        ).status_code
+        for n in range(count)
+    ]
+
+
 def test_rate_limit_on_login(app_factory, make_owner) -> None:
     app = app_factory(ratelimit_enabled=True)
     client = app.test_client()
     token = csrf_token(client)
-    statuses = [
-        client.post(
-            "/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}
-        ).status_code
-        for n in range(12)
-    ]
+    statuses = guess_logins(client, token, 12)
     assert statuses[:10] == [200] * 10
     assert statuses[-1] == 429
     response = client.post(
@@ -200,12 +205,7 @@ def test_rate_limits_stored_in_redis(app_factory) -> None:
     app = app_factory(ratelimit_enabled=True, redis_url=url)
     client = app.test_client()
     token = csrf_token(client)
-    statuses = [
-        client.post(
-            "/login", data={"csrf_token": token, "username": "amina", "passphrase": f"guess {n}"}
-        ).status_code
-        for n in range(11)
-    ]
+    statuses = guess_logins(client, token, 11)
     assert statuses[-1] == 429
     assert any(b"login" in key or b"LIMITER" in key.upper() for key in store.keys("*"))
     store.flushdb()
