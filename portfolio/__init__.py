@@ -117,12 +117,14 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.accounts import staff_views, views  # noqa: F401  (routes on the blueprint)
     from portfolio.accounts.blueprint import bp as accounts_bp
     from portfolio.admin.views import bp as admin_bp
+    from portfolio.entries.record_views import bp as records_bp
     from portfolio.entries.views import bp as entries_bp
     from portfolio.pages.views import bp as pages_bp
     from portfolio.progress.views import bp as progress_bp
     from portfolio.pwa.views import bp as pwa_bp
 
-    for blueprint in (pages_bp, accounts_bp, entries_bp, progress_bp, admin_bp, pwa_bp):
+    blueprints = (pages_bp, accounts_bp, entries_bp, records_bp, progress_bp, admin_bp, pwa_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

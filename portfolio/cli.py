@@ -13,6 +13,8 @@ from portfolio.accounts.models import Role
 from portfolio.accounts.sessions import Timeouts, purge_expired
 from portfolio.accounts.web import vault_context
 from portfolio.db import db, dbs, utcnow
+from portfolio.entries import files
+from portfolio.entries.blobs import BlobStore
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
 sessions_cli = AppGroup("sessions", help="Login sessions.")
@@ -80,7 +82,7 @@ def load_demo_command() -> None:
     from portfolio.demo import DEMO_PASSPHRASE, load_demo
 
     try:
-        username = load_demo(dbs(), vault_context(), utcnow().date())
+        username = load_demo(dbs(), vault_context(), blob_store(), utcnow().date())
     except UsernameTakenError:
         db.session.rollback()
         raise click.ClickException("the demo portfolio is already loaded") from None
@@ -88,7 +90,30 @@ def load_demo_command() -> None:
     click.echo(f"Demo portfolio loaded. Log in as {username!r} with {DEMO_PASSPHRASE!r}.")
 
 
+def blob_store() -> BlobStore:
+    return BlobStore(current_app.extensions["portfolio.settings"].blob_dir)
+
+
+@click.group("blobs")
+def blobs_cli() -> None:
+    """Encrypted file blobs."""
+
+
+@blobs_cli.command("purge-orphans")
+@click.option("--older-than-hours", default=1.0, show_default=True)
+@with_appcontext
+def purge_orphan_blobs(older_than_hours: float) -> None:
+    """Remove blobs that no file row refers to (left by a failed request or a failed
+    unlink). They cannot be read anyway: their item key is gone or was never committed."""
+    session = dbs()
+    removed = blob_store().purge_orphans(
+        lambda blob_id: files.is_known_blob(session, blob_id), older_than_hours * 3600
+    )
+    click.echo(f"{removed} orphaned blobs removed.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(blobs_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(load_demo_command)

@@ -46,9 +46,14 @@ class Settings:
     idle_minutes_owner: int = 30
     idle_minutes_staff: int = 15
     absolute_hours: int = 12
-    max_content_length: int = 16 * 1024 * 1024
+    max_upload_bytes: int = 15 * 1024 * 1024
     trusted_proxies: int = 0
     totp_issuer: str = "Portfolio"
+
+    @property
+    def max_content_length(self) -> int:
+        """One file plus the form's text fields; a larger request is refused as 413."""
+        return self.max_upload_bytes + 1024 * 1024
 
     @property
     def current_pepper_id(self) -> str:
@@ -147,7 +152,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         redis_url=env_vars.get("REDIS_URL") or None,
         ratelimit_enabled=_flag(env_vars.get("RATELIMIT_ENABLED"), True),
         cookie_secure=_flag(env_vars.get("COOKIE_SECURE"), env == "production"),
-        max_content_length=int(env_vars.get("MAX_CONTENT_LENGTH_MB", 16)) * 1024 * 1024,
+        max_upload_bytes=int(env_vars.get("MAX_UPLOAD_MB", 15)) * 1024 * 1024,
         trusted_proxies=int(env_vars.get("TRUSTED_PROXIES", 0)),
         totp_issuer=env_vars.get("TOTP_ISSUER", "Portfolio"),
     )

@@ -3,16 +3,23 @@ app, for screenshots and for benchmarks. Made through the same services as real 
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
+from typing import Any
 
+from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
 from portfolio.accounts import services as accounts
+from portfolio.entries import files, records
 from portfolio.entries import services as entries
+from portfolio.entries.blobs import BlobStore
 from portfolio.entries.goals import Goal, GoalStatus, Step, Term
+from portfolio.entries.models import ItemKind
 from portfolio.progress import services as progress
 from portfolio.progress.assessment import SelfAssessment
 from portfolio.progress.language import LanguageLevels
+from portfolio.uploads.pipeline import clean_upload
 from portfolio.vault.context import VaultContext
 
 DEMO_USER = "amal"
@@ -95,8 +102,181 @@ GOALS: tuple[tuple[str, Goal], ...] = (
 )
 
 
-def load_demo(session: Session, ctx: VaultContext, today: date) -> str:
-    """Create the demo account with goals and two self-assessments; returns the username."""
+CERTIFICATES: tuple[tuple[str, dict[str, Any], str], ...] = (
+    (
+        "education",
+        {
+            "title": "Bachelor verpleegkunde (Universiteit van Aleppo)",
+            "certificate_type": "foreign",
+            "issuer": "Universiteit van Aleppo",
+            "issued_on": "2014-06-30",
+            "level": "Bachelor",
+            "notes": "Vertaald door een beëdigd vertaler.",
+        },
+        "#f4efe1",
+    ),
+    (
+        "education",
+        {
+            "title": "Diplomawaardering IDW: hbo-bachelor",
+            "certificate_type": "idw",
+            "issuer": "IDW (Nuffic)",
+            "issued_on": "2025-11-12",
+            "level": "hbo-bachelor",
+            "notes": "",
+        },
+        "#e3eef7",
+    ),
+    (
+        "participation",
+        {
+            "title": "Bewijs vrijwilligerswerk Voedselbank",
+            "certificate_type": "volunteer",
+            "issuer": "Voedselbank Utrecht",
+            "issued_on": "2026-09-01",
+            "level": "",
+            "notes": "",
+        },
+        "#e9f5e9",
+    ),
+)
+EXPERIENCE: dict[str, Any] = {
+    "experience_type": "volunteer",
+    "organisation": "Voedselbank Utrecht",
+    "role": "Pakketten inpakken en klanten helpen",
+    "started_on": "2025-10-04",
+    "ended_on": None,
+    "hours_per_week": 4,
+    "total_hours": 180,
+    "reference_name": "Marieke de Vries",
+    "reference_contact": "coordinator@voedselbank.example",
+    "learned": "Samenwerken in een Nederlands team en klanten in het Nederlands helpen.",
+}
+NURSING: dict[str, Any] = {
+    "experience_type": "abroad",
+    "organisation": "Al-Razi ziekenhuis, Aleppo",
+    "role": "Verpleegkundige interne geneeskunde",
+    "started_on": "2014-09-01",
+    "ended_on": "2021-03-31",
+    "hours_per_week": 40,
+    "total_hours": None,
+    "reference_name": "",
+    "reference_contact": "",
+    "learned": "Zorg voor patiënten met diabetes en hartfalen; leiding aan een team van vier.",
+}
+EXAMS: tuple[dict[str, Any], ...] = (
+    {
+        "exam": "nt2_1",
+        "component": "reading",
+        "exam_date": "2026-06-12",
+        "level": "B1",
+        "result": "passed",
+        "score": "",
+        "notes": "",
+    },
+    {
+        "exam": "nt2_1",
+        "component": "listening",
+        "exam_date": "2026-06-12",
+        "level": "B1",
+        "result": "failed",
+        "score": "",
+        "notes": "Volgende keer meer oefenen met radio.",
+    },
+    {
+        "exam": "inburgering",
+        "component": "knm",
+        "exam_date": "2026-04-02",
+        "level": "",
+        "result": "passed",
+        "score": "",
+        "notes": "",
+    },
+)
+ABOUT_ME: dict[str, Any] = {
+    "languages_spoken": "Arabisch (moedertaal), Engels, Nederlands (A2)",
+    "education": "Bachelor verpleegkunde, Universiteit van Aleppo (2014).",
+    "work": "Zeven jaar verpleegkundige in het Al-Razi ziekenhuis.",
+    "foreign_diploma": "Bachelor verpleegkunde",
+    "diploma_translated": "yes",
+    "idw_status": "received",
+    "skills": "Zorg, plannen, rustig blijven in drukke situaties.",
+    "ambition": "Over drie jaar werk ik als verpleegkundige in een Nederlands ziekenhuis.",
+    "needs": ["childcare", "language_coach"],
+    "needs_other": "",
+}
+
+
+def _certificate_photo(title: str, colour: str) -> bytes:
+    """A phone photo of a paper certificate, good enough for a demo."""
+    image = Image.new("RGB", (1600, 1200), "#5b5b5b")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((140, 100, 1460, 1100), fill=colour, outline="#8a6d1f", width=12)
+    draw.text((220, 200), "CERTIFICAAT", fill="#3a2c05", font_size=90)
+    draw.text((220, 420), title, fill="#222222", font_size=44)
+    draw.ellipse((1150, 800, 1350, 1000), outline="#b3261e", width=10)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _record(
+    session: Session,
+    owner: str,
+    key: Any,
+    kind: ItemKind,
+    domain: str | None,
+    fields: dict[str, Any],
+) -> Any:
+    return entries.create_item(session, owner, key, kind, domain, records.content(fields, []))
+
+
+def _load_records(session: Session, store: BlobStore, owner: str, key: Any, today: date) -> None:
+    for domain, fields, colour in CERTIFICATES:
+        item = _record(session, owner, key, ItemKind.CERTIFICATE, domain, fields)
+        photo = clean_upload(_certificate_photo(fields["title"], colour))
+        files.attach(session, store, item, key, photo, "certificaat.jpg")
+    _record(session, owner, key, ItemKind.EXPERIENCE, "participation", EXPERIENCE)
+    _record(session, owner, key, ItemKind.EXPERIENCE, "work", NURSING)
+    for exam in EXAMS:
+        _record(session, owner, key, ItemKind.EXAM_RESULT, "language", exam)
+    _record(
+        session,
+        owner,
+        key,
+        ItemKind.REFLECTION,
+        "work",
+        {"title": "Meelopen op de afdeling", "text": "Ik begreep bijna alles bij de overdracht."},
+    )
+    _record(session, owner, key, ItemKind.ABOUT_ME, None, ABOUT_ME)
+    start = today - timedelta(days=2 * 365 + 200)
+    _record(
+        session,
+        owner,
+        key,
+        ItemKind.INTEGRATION,
+        None,
+        {
+            "route": "b1",
+            "term_start": start.isoformat(),
+            "term_end": (start + timedelta(days=3 * 365)).isoformat(),
+            "component_reading": "done",
+            "component_listening": "busy",
+            "component_writing": "busy",
+            "component_speaking": "not_started",
+            "component_knm": "done",
+            "component_map": "done",
+            "component_pvt": "done",
+            "exemptions": "",
+            "extension_until": None,
+            "extension_reason": "",
+        },
+    )
+
+
+def load_demo(session: Session, ctx: VaultContext, store: BlobStore, today: date) -> str:
+    """Create the demo account with goals, records with photos, self-assessments and
+    language levels; returns the username."""
     unlocked, _code = accounts.register_owner(session, ctx, DEMO_USER, DEMO_PASSPHRASE, "nl")
     accounts.confirm_recovery_saved(session, unlocked.user)
     owner, key = unlocked.user.id, unlocked.user_key
@@ -155,4 +335,5 @@ def load_demo(session: Session, ctx: VaultContext, today: date) -> str:
         {"reading": "B1", "listening": "A2", "writing": "A2", "speaking": "A2", "knm": "B1"},
     ):
         progress.record_language_levels(session, owner, key, LanguageLevels(levels, "B1"))
+    _load_records(session, store, owner, key, today)
     return DEMO_USER

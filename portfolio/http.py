@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import traceback
+import typing
 import uuid
 
 from flask import Flask, g, render_template, request
+from flask import Request as FlaskRequest
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -20,6 +23,7 @@ CSP = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
+        "media-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
@@ -114,7 +118,24 @@ def assign_request_id() -> None:
     g.request_id = uuid.uuid4().hex[:12]
 
 
+class InMemoryRequest(FlaskRequest):
+    """Uploads stay in memory: Werkzeug would spool a file over 500 KiB to a temporary
+    file, and the plaintext of a certificate photo must never reach the disk. The size of
+    a request is capped by MAX_CONTENT_LENGTH (one file and the form), so this is bounded.
+    """
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> typing.IO[bytes]:
+        return io.BytesIO()
+
+
 def init_app(app: Flask, *, hsts: bool) -> None:
+    app.request_class = InMemoryRequest
     app.before_request(assign_request_id)
     app.after_request(set_security_headers)
     if hsts:

@@ -34,9 +34,20 @@ def _radar_chart(axes: list[tuple[str, str]], recorded: list[Any]) -> Markup:
     return radar(axes, series)
 
 
+def icon(name: str, cls: str = "icon") -> Markup:
+    """A small inline SVG icon (24x24, stroke), decorative: hidden from screen readers.
+    A Python global rather than a Jinja macro: pages call it dozens of times."""
+    return Markup(
+        '<svg class="{}" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" '
+        'focusable="false" fill="none" stroke="currentColor" stroke-width="2" '
+        'stroke-linecap="round" stroke-linejoin="round">{}</svg>'
+    ).format(cls, Markup(ICON_PATHS.get(name, "")))  # noqa: S704  (our own constant shapes)
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.jinja_env.globals["radar_chart"] = _radar_chart
+    app.jinja_env.globals["icon"] = icon
     app.jinja_env.globals["icon_paths"] = ICON_PATHS
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -28,6 +28,13 @@ class ItemKind(enum.StrEnum):
     GOAL = "goal"
     SELF_ASSESSMENT = "self_assessment"
     LANGUAGE_LEVEL = "language_level"
+    CERTIFICATE = "certificate"
+    EXPERIENCE = "experience"
+    EXAM_RESULT = "exam_result"
+    REFLECTION = "reflection"
+    ABOUT_ME = "about_me"  # one per owner
+    INTEGRATION = "integration"  # one per owner: route, term, components
+    SUMMARY = "summary"  # one per owner, internal: what the dashboard needs, in one envelope
 
 
 class Item(Base):
@@ -45,3 +52,20 @@ class Item(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ItemFile(Base):
+    """A file of an item (photo, PDF, voice note). The bytes are an encrypted blob on disk
+    under the item's key; the row holds what is needed to serve it. The owner's file name
+    lives in the item's encrypted content."""
+
+    __tablename__ = "item_files"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # image, pdf, audio
+    media_type: Mapped[str] = mapped_column(String(40))
+    extension: Mapped[str] = mapped_column(String(8))
+    thumbnail_id: Mapped[str | None] = mapped_column(String(32))  # blob id of the thumbnail
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

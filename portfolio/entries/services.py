@@ -10,13 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portfolio.db import new_id, utcnow
+from portfolio.entries import overview
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.goals import Goal
-from portfolio.entries.models import Item, ItemKind, LifeDomain
+from portfolio.entries.models import Item, ItemFile, ItemKind, LifeDomain
+from portfolio.entries.overview import GoalDigest
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
@@ -37,12 +39,12 @@ def life_domains(session: Session) -> Sequence[LifeDomain]:
     ).all()
 
 
-def _seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
+def seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     item.content = keys.encrypt_field(item_key, text, item.owner_id, item.id, CONTENT_FIELD)
 
 
-def _open(item: Item, user_key: SymmetricKey) -> tuple[SymmetricKey, dict[str, Any]]:
+def open_item(item: Item, user_key: SymmetricKey) -> tuple[SymmetricKey, dict[str, Any]]:
     try:
         item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
         text = keys.decrypt_field(item_key, item.content, item.owner_id, item.id, CONTENT_FIELD)
@@ -73,7 +75,7 @@ def create_item(
     item = Item(id=new_id(), owner_id=owner_id, kind=kind.value, domain_code=domain)
     item_key = SymmetricKey.generate()
     item.wrapped_key = keys.wrap_item_key(item_key, user_key, owner_id, item.id)
-    _seal(item, item_key, data)
+    seal(item, item_key, data)
     session.add(item)
     session.flush()
     logger.info("%s %s created by %s", kind.value, item.id, owner_id)
@@ -81,7 +83,7 @@ def create_item(
 
 
 def read_data(item: Item, user_key: SymmetricKey) -> dict[str, Any]:
-    return _open(item, user_key)[1]
+    return open_item(item, user_key)[1]
 
 
 def list_items(
@@ -103,7 +105,9 @@ def list_items(
 def create_goal(
     session: Session, owner_id: str, user_key: SymmetricKey, domain: str | None, goal: Goal
 ) -> Item:
-    return create_item(session, owner_id, user_key, ItemKind.GOAL, domain, goal.to_json())
+    item = create_item(session, owner_id, user_key, ItemKind.GOAL, domain, goal.to_json())
+    _note_goal(session, item, user_key, goal)
+    return item
 
 
 def get_item(session: Session, owner_id: str, item_id: str, kind: ItemKind | None = None) -> Item:
@@ -116,27 +120,29 @@ def get_item(session: Session, owner_id: str, item_id: str, kind: ItemKind | Non
 
 
 def read_goal(item: Item, user_key: SymmetricKey) -> Goal:
-    return Goal.from_json(_open(item, user_key)[1])
+    return Goal.from_json(open_item(item, user_key)[1])
 
 
 def update_goal(
     session: Session, item: Item, user_key: SymmetricKey, domain: str | None, goal: Goal
 ) -> None:
     _check_domain(session, domain)
-    item_key, _ = _open(item, user_key)
-    _seal(item, item_key, goal.to_json())
+    item_key, _ = open_item(item, user_key)
+    seal(item, item_key, goal.to_json())
     item.domain_code = domain
     item.updated_at = utcnow()
     session.flush()
+    _note_goal(session, item, user_key, goal)
     logger.info("goal %s updated", item.id)
 
 
 def toggle_step(session: Session, item: Item, user_key: SymmetricKey, index: int) -> Goal:
-    item_key, data = _open(item, user_key)
+    item_key, data = open_item(item, user_key)
     goal = Goal.from_json(data).with_step_toggled(index)
-    _seal(item, item_key, goal.to_json())
+    seal(item, item_key, goal.to_json())
     item.updated_at = utcnow()
     session.flush()
+    _note_goal(session, item, user_key, goal)
     return goal
 
 
@@ -152,15 +158,140 @@ def list_goals(
     return [GoalItem(item, read_goal(item, user_key)) for item in items]
 
 
-def set_archived(session: Session, item: Item, archived: bool) -> None:
+def set_archived(session: Session, item: Item, user_key: SymmetricKey, archived: bool) -> None:
     item.archived = archived
     item.updated_at = utcnow()
     session.flush()
+    if item.kind == ItemKind.GOAL.value:
+        _note_goal(session, item, user_key, None if archived else read_goal(item, user_key))
     logger.info("item %s %s", item.id, "archived" if archived else "restored")
 
 
-def delete_item(session: Session, item: Item) -> None:
-    """Delete the row with its wrapped key: the content is gone with it."""
+def delete_item(session: Session, item: Item, user_key: SymmetricKey) -> None:
+    """Delete the row with its wrapped key: the content and the blobs' key are gone with it.
+    The caller removes the blobs after the commit."""
+    session.execute(delete(ItemFile).where(ItemFile.item_id == item.id))
     session.delete(item)
     session.flush()
+    if item.kind == ItemKind.GOAL.value:
+        _note_goal(session, item, user_key, None)
     logger.info("item %s deleted", item.id)
+
+
+LISTED_KINDS = (
+    ItemKind.GOAL,
+    ItemKind.CERTIFICATE,
+    ItemKind.EXPERIENCE,
+    ItemKind.EXAM_RESULT,
+    ItemKind.REFLECTION,
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Item]
+    number: int
+    has_next: bool
+
+
+def page_of_items(
+    session: Session,
+    owner_id: str,
+    kinds: Sequence[ItemKind],
+    *,
+    domain: str | None = None,
+    archived: bool = False,
+    number: int = 1,
+    size: int = 30,
+) -> Page:
+    """One page of the owner's items, newest change first; one row more tells if there is
+    a next page."""
+    query = select(Item).where(
+        Item.owner_id == owner_id,
+        Item.kind.in_([k.value for k in kinds]),
+        Item.archived.is_(archived),
+    )
+    if domain:
+        query = query.where(Item.domain_code == domain)
+    number = max(1, number)
+    rows = session.scalars(
+        query.order_by(Item.updated_at.desc(), Item.id).offset((number - 1) * size).limit(size + 1)
+    ).all()
+    return Page(rows[:size], number, len(rows) > size)
+
+
+def single_item(session: Session, owner_id: str, kind: ItemKind) -> Item | None:
+    """The owner's one item of a kind that exists once (about me, my integration)."""
+    return session.scalars(
+        select(Item)
+        .where(Item.owner_id == owner_id, Item.kind == kind.value)
+        .order_by(Item.created_at)
+        .limit(1)
+    ).first()
+
+
+def update_content(
+    session: Session, item: Item, user_key: SymmetricKey, domain: str | None, data: dict[str, Any]
+) -> None:
+    _check_domain(session, domain)
+    item_key, _ = open_item(item, user_key)
+    seal(item, item_key, data)
+    item.domain_code = domain
+    item.updated_at = utcnow()
+    session.flush()
+    logger.info("%s %s updated", item.kind, item.id)
+
+
+def goal_digests(session: Session, owner_id: str, user_key: SymmetricKey) -> list[GoalDigest]:
+    """What the dashboard needs of every open or finished goal, from one envelope. The
+    summary is rebuilt from the goals when it is missing or does not fit."""
+    summary = single_item(session, owner_id, ItemKind.SUMMARY)
+    if summary is not None:
+        try:
+            return list(overview.digests_from(read_data(summary, user_key)).values())
+        except InvalidContentError:
+            logger.warning("summary %s of %s does not fit; rebuilding", summary.id, owner_id)
+    return list(_rebuild_summary(session, owner_id, user_key, summary).values())
+
+
+def _rebuild_summary(
+    session: Session, owner_id: str, user_key: SymmetricKey, summary: Item | None
+) -> dict[str, GoalDigest]:
+    digests = {
+        entry.item.id: GoalDigest.of(entry.item, entry.goal)
+        for entry in list_goals(session, owner_id, user_key)
+    }
+    data = overview.summary_json(digests.values())
+    if summary is None:
+        create_item(session, owner_id, user_key, ItemKind.SUMMARY, None, data)
+    else:
+        seal(summary, open_item(summary, user_key)[0], data)
+        session.flush()
+    return digests
+
+
+def _note_goal(session: Session, item: Item, user_key: SymmetricKey, goal: Goal | None) -> None:
+    """Keep the summary in step with one goal (None: deleted or archived). The summary row
+    is locked for the update on PostgreSQL, so two writes cannot lose each other."""
+    summary = session.scalars(
+        select(Item)
+        .where(Item.owner_id == item.owner_id, Item.kind == ItemKind.SUMMARY.value)
+        .order_by(Item.created_at)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if summary is None:
+        _rebuild_summary(session, item.owner_id, user_key, None)
+        return
+    summary_key, data = open_item(summary, user_key)
+    try:
+        digests = overview.digests_from(data)
+    except InvalidContentError:
+        _rebuild_summary(session, item.owner_id, user_key, summary)
+        return
+    if goal is None or item.archived:
+        digests.pop(item.id, None)
+    else:
+        digests[item.id] = GoalDigest.of(item, goal)
+    seal(summary, summary_key, overview.summary_json(digests.values()))
+    session.flush()

@@ -1,20 +1,26 @@
-"""The owner's goals: list with filters, add, show with steps to tick, edit, archive, delete."""
+"""The owner's portfolio list (every kind, with filters) and the goals: add, show with
+steps to tick, edit; archive and delete for every listed kind."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.db import db, dbs
-from portfolio.entries import services
+from portfolio.entries import files, records, services
 from portfolio.entries.domains import domain_name, named
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.forms import STATUS_LABELS, TERM_LABELS, GoalForm
+from portfolio.entries.goals import Goal
 from portfolio.entries.models import Item, ItemKind
+from portfolio.entries.record_views import delete_blobs
 
 bp = Blueprint("entries", __name__, url_prefix="/portfolio")
 
@@ -30,6 +36,43 @@ def _goal_item(item_id: str) -> Item:
         abort(404)
 
 
+@dataclass(frozen=True)
+class Listed:
+    item: Item
+    title: str
+    meta: str
+    url: str
+    icon: str
+
+
+def _listed(item: Item) -> Listed:
+    """The card of an item in the list: decrypts the item for its title."""
+    data = services.read_data(item, current_user_key())
+    if item.kind == ItemKind.GOAL.value:
+        goal = Goal.from_json(data)
+        meta = str(STATUS_LABELS[goal.status.value])
+        if goal.steps:
+            meta += " · " + _(
+                "%(done)d of %(total)d steps done", done=goal.steps_done, total=len(goal.steps)
+            )
+        url = url_for("entries.show_goal", item_id=item.id)
+        return Listed(item, goal.title, meta, url, "star")
+    spec = records.BY_KIND[ItemKind(item.kind)]
+    fields, names = records.split(data)
+    title = records.title(spec, fields)
+    meta = str(spec.plural)
+    if names:
+        meta += " · " + ngettext("%(num)d file", "%(num)d files", len(names))
+    url = url_for("records.show", slug=spec.slug, item_id=item.id)
+    return Listed(item, title, meta, url, spec.icon)
+
+
+KIND_FILTERS = {
+    "goal": (ItemKind.GOAL,),
+    **{spec.slug: (spec.kind,) for spec in records.KINDS if not spec.single},
+}
+
+
 @bp.route("/")
 @roles(*PEOPLE)
 def index() -> str:
@@ -37,17 +80,28 @@ def index() -> str:
     domain = request.args.get("domain") or None
     if domain not in dict(domains):
         domain = None
+    kind = request.args.get("kind") or None
+    if kind not in KIND_FILTERS:
+        kind = None
     archived = request.args.get("archived") == "1"
-    goals = services.list_goals(
-        dbs(), current_user.id, current_user_key(), domain=domain, archived=archived
+    number = request.args.get("page", "1")
+    page = services.page_of_items(
+        dbs(),
+        current_user.id,
+        KIND_FILTERS[kind] if kind else services.LISTED_KINDS,
+        domain=domain,
+        archived=archived,
+        number=int(number) if number.isdigit() and len(number) < 6 else 1,
     )
     return render_template(
         "entries/index.html",
-        goals=goals,
+        entries=[_listed(item) for item in page.items],
+        page=page,
         domains=domains,
         domain=domain,
+        kind=kind,
+        kinds=[spec for spec in records.KINDS if not spec.single],
         archived=archived,
-        status_labels=STATUS_LABELS,
         domain_names=dict(domains),
     )
 
@@ -116,13 +170,24 @@ def toggle_step(item_id: str, index: int) -> Response:
     return redirect(url_for("entries.show_goal", item_id=item.id) + f"#step-{index}")
 
 
+def _listed_item(item_id: str) -> Item:
+    """A goal or a record that lives in the list (not a self-assessment or a summary)."""
+    try:
+        item = services.get_item(dbs(), current_user.id, item_id)
+    except ItemNotFoundError:
+        abort(404)
+    if ItemKind(item.kind) not in services.LISTED_KINDS:
+        abort(404)
+    return item
+
+
 @bp.route("/items/<item_id>/archive", methods=["POST"])
 @roles(*PEOPLE)
 def archive(item_id: str) -> Response:
-    item = _goal_item(item_id)  # other kinds get their archive with their own pages
+    item = _listed_item(item_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.set_archived(dbs(), item, not item.archived)
+    services.set_archived(dbs(), item, current_user_key(), not item.archived)
     db.session.commit()
     flash(
         _("Moved to the archive.") if item.archived else _("Taken out of the archive."), "success"
@@ -133,12 +198,16 @@ def archive(item_id: str) -> Response:
 @bp.route("/items/<item_id>/delete", methods=["GET", "POST"])
 @roles(*PEOPLE)
 def delete(item_id: str) -> str | Response:
-    item = _goal_item(item_id)
+    item = _listed_item(item_id)
     form = EmptyForm()
+    listed = _listed(item)
     if form.validate_on_submit():
-        services.delete_item(dbs(), item)
+        blob_ids = files.blobs_of_item(dbs(), item)
+        services.delete_item(dbs(), item, current_user_key())
         db.session.commit()
+        delete_blobs(blob_ids)
         flash(_("Deleted. It cannot be brought back."), "success")
         return redirect(url_for("entries.index"))
-    title = services.read_goal(item, current_user_key()).title
-    return render_template("entries/delete.html", item=item, title=title, form=form)
+    return render_template(
+        "entries/delete.html", item=item, title=listed.title, form=form, back=listed.url
+    )

@@ -19,7 +19,7 @@ from portfolio.accounts.models import Role
 from portfolio.accounts.services import set_locale
 from portfolio.accounts.web import home_for, safe_next
 from portfolio.db import db, dbs, utcnow
-from portfolio.entries import overview
+from portfolio.entries import overview, reminders
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.extensions import limiter
@@ -80,16 +80,21 @@ def set_language() -> str | Response:
 @roles(*PEOPLE)
 def dashboard() -> str:
     session = dbs()
-    goals = entries.list_goals(session, current_user.id, current_user_key())
+    goals = entries.goal_digests(session, current_user.id, current_user_key())
     domains = entries.life_domains(session)
-    return render_template(
+    page = render_template(
         "pages/dashboard.html",
         domains=overview.domain_summaries(domains, goals),
         due=overview.due_goals(goals, utcnow().date()),
         goal_count=len(goals),
         recorded=progress.self_assessments(session, current_user.id, current_user_key()),
         axes=named(domains),
+        reminders=reminders.for_owner(
+            session, current_user.id, current_user_key(), utcnow().date()
+        ),
     )
+    db.session.commit()  # a summary rebuilt from the goals is kept
+    return page
 
 
 @bp.route("/workspace")

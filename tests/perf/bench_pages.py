@@ -1,5 +1,5 @@
-"""Benchmark: bytes and requests for the home page on a first visit and on a repeat
-visit with the service worker warm, measured in real Chromium (Pixel 7).
+"""Benchmark: bytes and requests for the home page and the owner's dashboard on a first
+visit and on a repeat visit with the service worker warm, in real Chromium (Pixel 7).
 
 Counted at the server (a WSGI wrapper sees every response the browser or its service
 worker fetched). The app does not compress (a reverse proxy does, in production):
@@ -12,6 +12,7 @@ import gzip
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portfolio import create_app
+from portfolio.db import db
+from portfolio.demo import DEMO_PASSPHRASE, DEMO_USER, load_demo
+from portfolio.entries.blobs import BlobStore
 from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import make_settings, migrate_to_head
 
@@ -89,6 +93,30 @@ def main() -> None:
             page.goto(base + path, wait_until="networkidle")
             page.wait_for_timeout(300)
             report(f"{path}, repeat visit (service worker warm)", list(counter.seen))
+        # The dashboard of the demo portfolio: from a cold cache (log in, then home) and again.
+        with app.app_context():
+            load_demo(
+                db.session,
+                app.extensions["portfolio.vault"],
+                BlobStore(folder / "blobs"),
+                date(2026, 11, 23),
+            )
+            db.session.commit()
+        page = browser.new_context(**p.devices["Pixel 7"]).new_page()
+        counter.seen.clear()
+        page.goto(base + "/login", wait_until="networkidle")
+        page.locator("#username").fill(DEMO_USER)
+        page.locator("#passphrase").fill(DEMO_PASSPHRASE)
+        page.locator("form.stack button[type=submit]").click()
+        page.wait_for_url(base + "/home")
+        page.wait_for_load_state("networkidle")
+        cold = [s for s in counter.seen if s[0] not in ("/sw.js", "/offline")]
+        report("dashboard (demo portfolio), cold cache: login page, files, dashboard", cold)
+        for _ in range(2):  # the second time the service worker is sure to be warm
+            counter.seen.clear()
+            page.goto(base + "/home", wait_until="networkidle")
+            page.wait_for_timeout(300)
+        report("dashboard, repeat visit (service worker warm)", list(counter.seen))
         browser.close()
     server.shutdown()
 

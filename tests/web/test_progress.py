@@ -92,11 +92,13 @@ def test_radar_geometry_and_icons() -> None:
 
 
 def test_demo_portfolio_loads_and_shows(app: Flask) -> None:
-    from portfolio.demo import DEMO_PASSPHRASE, DEMO_USER, GOALS
+    from portfolio.demo import CERTIFICATES, DEMO_PASSPHRASE, DEMO_USER, EXAMS, GOALS
 
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert count_items(app) == len(GOALS) + 2 + 3
+    # goals, 2 self-assessments, 3 language moments, the summary, certificates, 2 kinds of
+    # work, exams, a reflection, about me, my integration
+    assert count_items(app) == len(GOALS) + 2 + 3 + 1 + len(CERTIFICATES) + 2 + len(EXAMS) + 3
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code != 0 and "already loaded" in again.output
     client = app.test_client()
@@ -104,6 +106,9 @@ def test_demo_portfolio_loads_and_shows(app: Flask) -> None:
     home = client.get("/home").get_data(as_text=True)
     assert "series first" in home
     assert home.count("/portfolio/goals/") >= 3  # goals due soon are listed
+    assert "Mijn inburgeringstermijn" in home and "Nog te doen" in home  # the demo is Dutch
+    certificates = client.get("/portfolio/?kind=certificates").get_data(as_text=True)
+    assert "Bachelor verpleegkunde" in certificates and "1 bestand" in certificates
 
 
 def test_language_levels_over_time(app: Flask, owner_client: FlaskClient) -> None:

@@ -1,0 +1,148 @@
+"""Files of items: clean the upload, encrypt it under the item's key, keep it as a blob.
+
+The owner's file name is part of the item's encrypted content; the row only says how to
+serve the bytes. Blobs are written before the commit and removed after it (a crash in
+between leaves an unreadable orphan that ``BlobStore.purge_orphans`` sweeps).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portfolio.db import new_id, utcnow
+from portfolio.entries import records
+from portfolio.entries.blobs import BlobStore
+from portfolio.entries.errors import ItemNotFoundError
+from portfolio.entries.models import Item, ItemFile
+from portfolio.entries.services import open_item, seal
+from portfolio.uploads.pipeline import CleanFile, FileKind
+from portfolio.vault import keys
+from portfolio.vault.envelope import SymmetricKey
+
+logger = logging.getLogger(__name__)
+MAX_FILES = 10
+MAX_NAME = 80
+
+
+class TooManyFilesError(Exception):
+    """An item holds at most MAX_FILES files."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    row: ItemFile
+    name: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.row.kind == FileKind.IMAGE.value
+
+
+def safe_name(original: str | None, extension: str) -> str:
+    """A file name to show and to download with: the last path part, printable, short,
+    ending in the extension of what is really stored."""
+    name = PureWindowsPath(PurePosixPath(original or "").name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in {"C", "Z"} or ch == " ")
+    stem = name.rsplit(".", 1)[0].strip(" .")[:MAX_NAME] or "file"
+    return stem + extension
+
+
+def attach(
+    session: Session,
+    store: BlobStore,
+    item: Item,
+    user_key: SymmetricKey,
+    clean: CleanFile,
+    original_name: str | None,
+) -> StoredFile:
+    """Store a cleaned file (and its thumbnail) encrypted, and name it in the content."""
+    item_key, data = open_item(item, user_key)
+    fields, files = records.split(data)
+    if len(files) >= MAX_FILES:
+        raise TooManyFilesError(item.id)
+    row = ItemFile(
+        id=new_id(),
+        item_id=item.id,
+        owner_id=item.owner_id,
+        kind=clean.kind.value,
+        media_type=clean.media_type,
+        extension=clean.extension,
+    )
+    store.put(row.id, keys.encrypt_file(item_key, clean.data, item.owner_id, row.id))
+    if clean.thumbnail is not None:
+        row.thumbnail_id = new_id()
+        envelope = keys.encrypt_file(item_key, clean.thumbnail, item.owner_id, row.thumbnail_id)
+        store.put(row.thumbnail_id, envelope)
+    name = safe_name(original_name, clean.extension)
+    files.append({"id": row.id, "name": name})
+    seal(item, item_key, records.content(fields, files))
+    item.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    logger.info("file %s (%s) added to item %s", row.id, row.kind, item.id)
+    return StoredFile(row, name)
+
+
+def files_of(session: Session, item: Item, names: list[dict[str, str]]) -> list[StoredFile]:
+    rows = session.scalars(
+        select(ItemFile).where(ItemFile.item_id == item.id).order_by(ItemFile.created_at)
+    ).all()
+    by_id = {f.get("id"): f.get("name", "") for f in names}
+    return [StoredFile(row, by_id.get(row.id) or safe_name(None, row.extension)) for row in rows]
+
+
+def get_file(session: Session, item: Item, file_id: str) -> ItemFile:
+    row = session.get(ItemFile, file_id) if len(file_id) <= 32 else None
+    if row is None or row.item_id != item.id or row.owner_id != item.owner_id:
+        raise ItemNotFoundError(file_id)
+    return row
+
+
+def read(
+    store: BlobStore, item: Item, row: ItemFile, user_key: SymmetricKey, *, thumbnail: bool
+) -> bytes:
+    """The plaintext of a file or its thumbnail, decrypted for this response only."""
+    blob_id = row.thumbnail_id if thumbnail else row.id
+    if blob_id is None:
+        raise ItemNotFoundError(row.id)
+    item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
+    return keys.decrypt_file(item_key, store.get(blob_id), item.owner_id, blob_id)
+
+
+def blob_ids(row: ItemFile) -> list[str]:
+    return [row.id] + ([row.thumbnail_id] if row.thumbnail_id else [])
+
+
+def remove(session: Session, item: Item, row: ItemFile, user_key: SymmetricKey) -> list[str]:
+    """Forget a file; returns the blob ids to delete once the change is committed."""
+    item_key, data = open_item(item, user_key)
+    fields, files = records.split(data)
+    seal(item, item_key, records.content(fields, [f for f in files if f.get("id") != row.id]))
+    item.updated_at = utcnow()
+    session.delete(row)
+    session.flush()
+    logger.info("file %s removed from item %s", row.id, item.id)
+    return blob_ids(row)
+
+
+def blobs_of_item(session: Session, item: Item) -> list[str]:
+    """Every blob id of an item, to delete after the item itself is deleted."""
+    rows = session.scalars(select(ItemFile).where(ItemFile.item_id == item.id)).all()
+    return [blob for row in rows for blob in blob_ids(row)]
+
+
+def is_known_blob(session: Session, blob_id: str) -> bool:
+    return (
+        session.scalar(
+            select(ItemFile.id)
+            .where((ItemFile.id == blob_id) | (ItemFile.thumbnail_id == blob_id))
+            .limit(1)
+        )
+        is not None
+    )
