@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
@@ -35,7 +35,9 @@ class _BabelTranslations:
         return str(gettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return str(ngettext(singular, plural, n))
+        # Unformatted: WTForms fills in its own variables (flask_babel's ngettext would
+        # try to fill in %(num)d and fail on WTForms' %(value)s).
+        return str(get_translations().ngettext(singular, plural, n))
 
 
 class BaseForm(FlaskForm):

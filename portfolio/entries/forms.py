@@ -15,12 +15,14 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portfolio.entries.goals import MAX_STEPS, Goal, GoalStatus, Step, Term
+from portfolio.entries.goals import MAX_EVIDENCE, MAX_STEPS, Goal, GoalStatus, Step, Term
 from portfolio.forms import BaseForm, no_control_characters, single_line
 
 TERMS = [
@@ -42,6 +44,20 @@ def select_choices(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
 
 
 TERM_LABELS = dict(TERMS)
+
+
+class CheckboxList(SelectMultipleField):
+    """A list of checkboxes: usable without JavaScript and easy to tap."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # One short message, not WTForms' own that repeats the refused values.
+        kwargs.setdefault("invalid_choice_message", lambda _n: str(_l("Not a valid choice.")))
+        super().__init__(*args, **kwargs)
+
+
 EMPTY_STEP_ROWS = 3
 
 
@@ -87,6 +103,12 @@ class GoalForm(BaseForm):
         _l("Status"), choices=select_choices(STATUSES), default=GoalStatus.PLANNED.value
     )
     steps = FieldList(FormField(StepForm), min_entries=EMPTY_STEP_ROWS, max_entries=MAX_STEPS)
+    evidence = CheckboxList(
+        _l("Evidence (optional)"),
+        description=_l("Certificates, work or exam results that show your progress."),
+        validate_choice=True,
+        choices=[],
+    )
     notes = TextAreaField(
         _l("Notes (optional)"),
         validators=[
@@ -99,6 +121,9 @@ class GoalForm(BaseForm):
     def set_domains(self, choices: list[tuple[str, str]]) -> None:
         self.domain.choices = select_choices(choices)
 
+    def set_evidence(self, choices: list[tuple[str, str]]) -> None:
+        self.evidence.choices = select_choices(choices)
+
     def fill_from(self, goal: Goal, domain: str | None) -> None:
         self.title.data = goal.title
         self.domain.data = domain
@@ -106,6 +131,7 @@ class GoalForm(BaseForm):
         self.target_date.data = goal.target_date
         self.status.data = goal.status.value
         self.notes.data = goal.notes
+        self.evidence.data = list(goal.evidence)
         while len(self.steps.entries):
             self.steps.pop_entry()
         for step in goal.steps:
@@ -126,4 +152,5 @@ class GoalForm(BaseForm):
             target_date=self.target_date.data,
             steps=steps,
             notes=(self.notes.data or "").strip(),
+            evidence=tuple(self.evidence.data or ())[:MAX_EVIDENCE],
         )

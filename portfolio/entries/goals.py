@@ -11,6 +11,7 @@ from portfolio.entries.errors import InvalidContentError
 
 SCHEMA = 1
 MAX_STEPS = 30
+MAX_EVIDENCE = 20
 
 
 class Term(enum.StrEnum):
@@ -40,6 +41,7 @@ class Goal:
     target_date: date | None = None
     steps: tuple[Step, ...] = field(default_factory=tuple)
     notes: str = ""
+    evidence: tuple[str, ...] = ()  # ids of the owner's items that show progress
 
     @property
     def steps_done(self) -> int:
@@ -78,6 +80,7 @@ class Goal:
                 target_date=date.fromisoformat(target) if target else None,
                 steps=tuple(Step(str(s["text"]), bool(s["done"])) for s in data["steps"]),
                 notes=str(data.get("notes", "")),
+                evidence=tuple(str(i) for i in data.get("evidence", [])[:MAX_EVIDENCE]),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidContentError("goal content does not fit") from error

@@ -11,14 +11,12 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portfolio.entries.forms import select_choices
+from portfolio.entries.forms import CheckboxList, select_choices
 from portfolio.forms import BaseForm, no_control_characters, single_line
 
 LINE = 200
@@ -64,11 +62,6 @@ def _date(label: Any, *, required: Any = None, **kw: Any) -> DateField:
 
 def _select(label: Any, pairs: list[tuple[str, Any]], **kw: Any) -> SelectField:
     return SelectField(label, choices=select_choices(pairs), validate_choice=True, **kw)
-
-
-class CheckboxList(SelectMultipleField):  # type: ignore[misc]
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class RecordForm(BaseForm):

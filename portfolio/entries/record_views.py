@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
+from portfolio.accounts.web import account_key
 from portfolio.config import Settings
 from portfolio.db import db, dbs
 from portfolio.entries import files, records, services
@@ -34,11 +35,13 @@ from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.models import Item
 from portfolio.entries.record_forms import RecordForm
 from portfolio.entries.records import RecordKind
+from portfolio.extensions import limiter
 from portfolio.forms import BaseForm
 from portfolio.uploads.errors import Rejection, UploadRejected
 from portfolio.uploads.pipeline import CleanFile, FileKind, UploadLimits, clean_upload
 
 bp = Blueprint("records", __name__, url_prefix="/portfolio")
+UPLOAD_RATE = "120 per hour"  # per account: a busy evening of scanning, not a flood
 
 # The file inputs of the forms: a photo from the camera, a picture or PDF, a voice note.
 UPLOAD_INPUTS = ("photo", "upload", "voice")
@@ -97,16 +100,27 @@ def _rejection_text(reason: Rejection, allowed: frozenset[FileKind]) -> str:
     return str(REJECTIONS[reason]) % {"mb": _settings().max_upload_bytes // (1024 * 1024)}
 
 
-def _uploads(spec: RecordKind) -> tuple[list[Upload], list[str]]:
-    """Clean every file sent with the form (in memory); nothing is stored yet."""
+def _uploads(spec: RecordKind, existing: int = 0) -> tuple[list[Upload], list[str]]:
+    """Clean every file sent with the form (in memory); nothing is stored yet. The count
+    is checked first: cleaning is costly, and our pages send one file per input."""
+    if any(len(request.files.getlist(name)) > 1 for name in UPLOAD_INPUTS):
+        abort(400)
+    sent = [request.files[name] for name in UPLOAD_INPUTS if name in request.files]
+    if existing + sum(1 for s in sent if s.filename) > files.MAX_FILES:
+        return [], [_("An item can hold at most 10 files.")]
     cleaned: list[Upload] = []
     errors: list[str] = []
-    for name in UPLOAD_INPUTS:
-        for storage in request.files.getlist(name):
-            upload = _one_upload(spec, storage, errors)
-            if upload:
-                cleaned.append(upload)
+    for storage in sent:
+        upload = _one_upload(spec, storage, errors)
+        if upload:
+            cleaned.append(upload)
     return cleaned, errors
+
+
+def _file_count(item: Item | None) -> int:
+    if item is None:
+        return 0
+    return len(records.split(services.read_data(item, current_user_key()))[1])
 
 
 def _one_upload(spec: RecordKind, storage: FileStorage, errors: list[str]) -> Upload | None:
@@ -149,6 +163,7 @@ def _domain_of(form: BaseForm, spec: RecordKind) -> str | None:
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])
+@limiter.limit(UPLOAD_RATE, methods=["POST"], key_func=account_key)
 @roles(*PEOPLE)
 def new(slug: str) -> str | Response:
     spec = _kind(slug)
@@ -238,6 +253,7 @@ def _render_show(spec: RecordKind, item: Item | None) -> str:
 
 
 @bp.route("/<slug>/<item_id>/edit", methods=["GET", "POST"])
+@limiter.limit(UPLOAD_RATE, methods=["POST"], key_func=account_key)
 @roles(*PEOPLE)
 def edit(slug: str, item_id: str) -> str | Response:
     spec = _kind(slug)
@@ -254,7 +270,7 @@ def _edit(spec: RecordKind, item: Item | None) -> str | Response:
             if isinstance(form, RecordForm):
                 form.domain.data = item.domain_code
     elif form.validate_on_submit():
-        uploads, upload_errors = _uploads(spec)
+        uploads, upload_errors = _uploads(spec, _file_count(item))
         if not upload_errors:
             fields = records.fields_of(form)
             if item is None:
@@ -292,6 +308,7 @@ def show_single(slug: str) -> str:
 
 
 @bp.route("/me/<slug>/edit", methods=["GET", "POST"])
+@limiter.limit(UPLOAD_RATE, methods=["POST"], key_func=account_key)
 @roles(*PEOPLE)
 def edit_single(slug: str) -> str | Response:
     spec = _kind(slug, single=True)
@@ -299,13 +316,14 @@ def edit_single(slug: str) -> str | Response:
 
 
 @bp.route("/<slug>/<item_id>/files", methods=["POST"])
+@limiter.limit(UPLOAD_RATE, methods=["POST"], key_func=account_key)
 @roles(*PEOPLE)
 def add_file(slug: str, item_id: str) -> str | Response:
     spec = _kind(slug)
     item = _item(spec, item_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    uploads, errors = _uploads(spec)
+    uploads, errors = _uploads(spec, _file_count(item))
     if not uploads and not errors:
         errors.append(_("Please choose a file first."))
     if not errors and not _attach_all(item, uploads):

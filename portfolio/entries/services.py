@@ -200,17 +200,15 @@ def page_of_items(
     kinds: Sequence[ItemKind],
     *,
     domain: str | None = None,
-    archived: bool = False,
+    archived: bool | None = False,  # None: archived or not
     number: int = 1,
     size: int = 30,
 ) -> Page:
     """One page of the owner's items, newest change first; one row more tells if there is
     a next page."""
-    query = select(Item).where(
-        Item.owner_id == owner_id,
-        Item.kind.in_([k.value for k in kinds]),
-        Item.archived.is_(archived),
-    )
+    query = select(Item).where(Item.owner_id == owner_id, Item.kind.in_([k.value for k in kinds]))
+    if archived is not None:
+        query = query.where(Item.archived.is_(archived))
     if domain:
         query = query.where(Item.domain_code == domain)
     number = max(1, number)

@@ -67,6 +67,36 @@ def _listed(item: Item) -> Listed:
     return Listed(item, title, meta, url, spec.icon)
 
 
+EVIDENCE_KINDS = (
+    ItemKind.CERTIFICATE,
+    ItemKind.EXPERIENCE,
+    ItemKind.EXAM_RESULT,
+    ItemKind.REFLECTION,
+)
+MAX_EVIDENCE_CHOICES = 100
+
+
+def _evidence_choices() -> list[tuple[str, str]]:
+    """The owner's items a goal can point to as evidence (newest first)."""
+    page = services.page_of_items(
+        dbs(), current_user.id, EVIDENCE_KINDS, archived=None, size=MAX_EVIDENCE_CHOICES
+    )
+    return [(item.id, _listed(item).title) for item in page.items]
+
+
+def _evidence_of(goal: Goal) -> list[Listed]:
+    """The evidence items that still exist (a deleted item simply drops out)."""
+    shown = []
+    for item_id in goal.evidence:
+        try:
+            item = services.get_item(dbs(), current_user.id, item_id)
+        except ItemNotFoundError:
+            continue
+        if ItemKind(item.kind) in EVIDENCE_KINDS:
+            shown.append(_listed(item))
+    return shown
+
+
 KIND_FILTERS = {
     "goal": (ItemKind.GOAL,),
     **{spec.slug: (spec.kind,) for spec in records.KINDS if not spec.single},
@@ -91,7 +121,7 @@ def index() -> str:
         KIND_FILTERS[kind] if kind else services.LISTED_KINDS,
         domain=domain,
         archived=archived,
-        number=int(number) if number.isdigit() and len(number) < 6 else 1,
+        number=int(number) if number.isascii() and number.isdigit() and len(number) < 6 else 1,
     )
     return render_template(
         "entries/index.html",
@@ -112,6 +142,7 @@ def new_goal() -> str | Response:
     form = GoalForm()
     domains = _domain_choices()
     form.set_domains(domains)
+    form.set_evidence(_evidence_choices())
     if request.method == "GET" and request.args.get("domain") in dict(domains):
         form.domain.data = request.args["domain"]
     if form.validate_on_submit():
@@ -136,6 +167,7 @@ def show_goal(item_id: str) -> str:
         domain=domain_name(item.domain_code or "", item.domain_code or ""),
         status_labels=STATUS_LABELS,
         term_labels=TERM_LABELS,
+        evidence=_evidence_of(goal),
         form=EmptyForm(),
     )
 
@@ -146,6 +178,7 @@ def edit_goal(item_id: str) -> str | Response:
     item = _goal_item(item_id)
     form = GoalForm()
     form.set_domains(_domain_choices())
+    form.set_evidence(_evidence_choices())
     if request.method == "GET":
         form.fill_from(services.read_goal(item, current_user_key()), item.domain_code)
     elif form.validate_on_submit():

@@ -23,6 +23,9 @@ class FileKind(enum.StrEnum):
 class UploadLimits:
     max_bytes: int = 15 * 1024 * 1024
     max_pixels: int = 50_000_000  # of the decoded image, checked before decoding
+    # PNG, WebP and HEIF decode at full size (no JPEG-style reduced decoding) and may
+    # carry transparency to flatten: a lower ceiling bounds their memory per request.
+    max_pixels_full_decode: int = 25_000_000
     max_side: int = 2400  # long side of the stored image
     thumb_side: int = 320  # long side of the thumbnail
     pdf_max_pages: int = 100
@@ -76,10 +79,13 @@ def _require(kind: FileKind, allowed: frozenset[FileKind]) -> None:
 
 
 def _image(data: bytes, image_format: str, limits: UploadLimits) -> CleanFile:
+    max_pixels = limits.max_pixels
+    if image_format != "JPEG":
+        max_pixels = min(max_pixels, limits.max_pixels_full_decode)
     image = images.clean_image(
         data,
         image_format,
-        max_pixels=limits.max_pixels,
+        max_pixels=max_pixels,
         max_side=limits.max_side,
         thumb_side=limits.thumb_side,
     )

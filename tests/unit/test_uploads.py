@@ -347,3 +347,8 @@ def test_damaged_images_are_cleaned_or_refused(data: bytes) -> None:
 @given(mutations(corpus.normal_pdf()))
 def test_damaged_pdfs_are_cleaned_or_refused(data: bytes) -> None:
     cleaned_or_refused(data)
+
+
+def test_images_decoded_at_full_size_have_a_lower_pixel_ceiling() -> None:
+    """A 30 MP PNG would be fine as a JPEG (reduced decoding) but not as a PNG."""
+    assert refusal(corpus._png(6000, 5000, bit_depth=1)) is Rejection.TOO_MANY_PIXELS
