@@ -14,7 +14,7 @@ from portfolio.accounts.sessions import Timeouts, purge_expired
 from portfolio.accounts.web import vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files
-from portfolio.entries.blobs import BlobStore
+from portfolio.entries.record_views import blob_store
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
 sessions_cli = AppGroup("sessions", help="Login sessions.")
@@ -88,10 +88,6 @@ def load_demo_command() -> None:
         raise click.ClickException("the demo portfolio is already loaded") from None
     db.session.commit()
     click.echo(f"Demo portfolio loaded. Log in as {username!r} with {DEMO_PASSPHRASE!r}.")
-
-
-def blob_store() -> BlobStore:
-    return BlobStore(current_app.extensions["portfolio.settings"].blob_dir)
 
 
 @click.group("blobs")

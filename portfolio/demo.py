@@ -15,12 +15,13 @@ from portfolio.entries import files, records
 from portfolio.entries import services as entries
 from portfolio.entries.blobs import BlobStore
 from portfolio.entries.goals import Goal, GoalStatus, Step, Term
-from portfolio.entries.models import ItemKind
+from portfolio.entries.models import Item, ItemKind
 from portfolio.progress import services as progress
 from portfolio.progress.assessment import SelfAssessment
 from portfolio.progress.language import LanguageLevels
 from portfolio.uploads.pipeline import clean_upload
 from portfolio.vault.context import VaultContext
+from portfolio.vault.envelope import SymmetricKey
 
 DEMO_USER = "amal"
 DEMO_PASSPHRASE = "demo portfolio amal 2026"  # noqa: S105  (a published demo account)
@@ -223,15 +224,17 @@ def _certificate_photo(title: str, colour: str) -> bytes:
 def _record(
     session: Session,
     owner: str,
-    key: Any,
+    key: SymmetricKey,
     kind: ItemKind,
     domain: str | None,
     fields: dict[str, Any],
-) -> Any:
+) -> Item:
     return entries.create_item(session, owner, key, kind, domain, records.content(fields, []))
 
 
-def _load_records(session: Session, store: BlobStore, owner: str, key: Any, today: date) -> None:
+def _load_records(
+    session: Session, store: BlobStore, owner: str, key: SymmetricKey, today: date
+) -> None:
     for domain, fields, colour in CERTIFICATES:
         item = _record(session, owner, key, ItemKind.CERTIFICATE, domain, fields)
         photo = clean_upload(_certificate_photo(fields["title"], colour))

@@ -74,7 +74,7 @@ class StepForm(Form):
     done = BooleanField(_l("Done"))
 
 
-def _sensible_date(_form: Any, field: Any) -> None:
+def sensible_date(_form: Any, field: Any) -> None:
     if field.data and not 1900 <= field.data.year <= 2100:
         raise ValidationError(_l("Please choose a date between 1900 and 2100."))
 
@@ -96,7 +96,7 @@ class GoalForm(BaseForm):
     )
     target_date = DateField(
         _l("Target date (optional)"),
-        validators=[Optional(), _sensible_date],
+        validators=[Optional(), sensible_date],
         format="%Y-%m-%d",
     )
     status = SelectField(

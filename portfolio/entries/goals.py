@@ -27,6 +27,9 @@ class GoalStatus(enum.StrEnum):
     STOPPED = "stopped"
 
 
+OPEN_STATUSES = frozenset({GoalStatus.PLANNED, GoalStatus.IN_PROGRESS})
+
+
 @dataclass(frozen=True)
 class Step:
     text: str
@@ -49,7 +52,7 @@ class Goal:
 
     @property
     def is_open(self) -> bool:
-        return self.status in (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS)
+        return self.status in OPEN_STATUSES
 
     def with_step_toggled(self, index: int) -> Goal:
         if not 0 <= index < len(self.steps):

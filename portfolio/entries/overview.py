@@ -14,7 +14,7 @@ from typing import Any
 
 from portfolio.entries.domains import domain_name
 from portfolio.entries.errors import InvalidContentError
-from portfolio.entries.goals import Goal, GoalStatus
+from portfolio.entries.goals import OPEN_STATUSES, Goal, GoalStatus
 from portfolio.entries.models import Item, LifeDomain
 
 SOON = timedelta(days=30)
@@ -32,7 +32,7 @@ class GoalDigest:
 
     @property
     def is_open(self) -> bool:
-        return self.status in (GoalStatus.PLANNED.value, GoalStatus.IN_PROGRESS.value)
+        return self.status in OPEN_STATUSES
 
     @classmethod
     def of(cls, item: Item, goal: Goal) -> GoalDigest:

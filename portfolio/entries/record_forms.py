@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portfolio.entries.forms import CheckboxList, select_choices
+from portfolio.entries.forms import CheckboxList, select_choices, sensible_date
 from portfolio.forms import BaseForm, no_control_characters, single_line
 
 LINE = 200
@@ -50,14 +50,9 @@ def _text(label: Any, *, required: Any = None, **kw: Any) -> TextAreaField:
     )
 
 
-def _sensible_date(_form: Any, field: Any) -> None:
-    if field.data and not 1900 <= field.data.year <= 2100:
-        raise ValidationError(_l("Please choose a date between 1900 and 2100."))
-
-
 def _date(label: Any, *, required: Any = None, **kw: Any) -> DateField:
     first = DataRequired(required) if required else Optional()
-    return DateField(label, validators=[first, _sensible_date], format="%Y-%m-%d", **kw)
+    return DateField(label, validators=[first, sensible_date], format="%Y-%m-%d", **kw)
 
 
 def _select(label: Any, pairs: list[tuple[str, Any]], **kw: Any) -> SelectField:
@@ -128,7 +123,7 @@ class ExperienceForm(RecordForm):
     started_on = _date(_l("Start date (optional)"))
     ended_on = DateField(
         _l("End date (leave empty if you still do this)"),
-        validators=[Optional(), _sensible_date, _end_after_start],
+        validators=[Optional(), sensible_date, _end_after_start],
         format="%Y-%m-%d",
     )
     hours_per_week = IntegerField(
@@ -285,7 +280,7 @@ class IntegrationForm(BaseForm):
     term_start = _date(_l("Start of my integration term"))
     term_end = DateField(
         _l("End of my integration term"),
-        validators=[Optional(), _sensible_date, _term_end_after_start],
+        validators=[Optional(), sensible_date, _term_end_after_start],
         format="%Y-%m-%d",
         description=_l("Usually three years after the start. It is in the letter from DUO."),
     )

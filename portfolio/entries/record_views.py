@@ -117,10 +117,15 @@ def _uploads(spec: RecordKind, existing: int = 0) -> tuple[list[Upload], list[st
     return cleaned, errors
 
 
-def _file_count(item: Item | None) -> int:
+def _file_names(item: Item | None) -> list[dict[str, str]]:
+    """The owner's names of an item's files, from its encrypted content."""
     if item is None:
-        return 0
-    return len(records.split(services.read_data(item, current_user_key()))[1])
+        return []
+    return records.split(services.read_data(item, current_user_key()))[1]
+
+
+def _name_of(names: list[dict[str, str]], file_id: str) -> str | None:
+    return next((f.get("name") for f in names if f.get("id") == file_id), None)
 
 
 def _one_upload(spec: RecordKind, storage: FileStorage, errors: list[str]) -> Upload | None:
@@ -270,13 +275,13 @@ def _edit(spec: RecordKind, item: Item | None) -> str | Response:
             if isinstance(form, RecordForm):
                 form.domain.data = item.domain_code
     elif form.validate_on_submit():
-        uploads, upload_errors = _uploads(spec, _file_count(item))
+        names = _file_names(item)
+        uploads, upload_errors = _uploads(spec, len(names))
         if not upload_errors:
             fields = records.fields_of(form)
             if item is None:
                 item = _create(spec, form)
             else:
-                _stored, names = records.split(services.read_data(item, current_user_key()))
                 services.update_content(
                     dbs(),
                     item,
@@ -323,7 +328,7 @@ def add_file(slug: str, item_id: str) -> str | Response:
     item = _item(spec, item_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    uploads, errors = _uploads(spec, _file_count(item))
+    uploads, errors = _uploads(spec, len(_file_names(item)))
     if not uploads and not errors:
         errors.append(_("Please choose a file first."))
     if not errors and not _attach_all(item, uploads):
@@ -350,8 +355,7 @@ def file(slug: str, item_id: str, file_id: str) -> Response:
         data = files.read(blob_store(), item, row, current_user_key(), thumbnail=thumbnail)
     except (ItemNotFoundError, BlobNotFoundError):
         abort(404)
-    fields, names = records.split(services.read_data(item, current_user_key()))
-    name = next((f.get("name") for f in names if f.get("id") == row.id), None)
+    name = _name_of(_file_names(item), row.id)
     as_attachment = row.kind == FileKind.PDF.value or request.args.get("download") == "1"
     response = send_file(
         io.BytesIO(data),
@@ -377,8 +381,6 @@ def delete_file(slug: str, item_id: str, file_id: str) -> str | Response:
     except ItemNotFoundError:
         abort(404)
     form = EmptyForm()
-    _fields, names = records.split(services.read_data(item, current_user_key()))
-    name = next((f.get("name", "") for f in names if f.get("id") == row.id), "")
     if form.validate_on_submit():
         blob_ids = files.remove(dbs(), item, row, current_user_key())
         db.session.commit()
@@ -388,7 +390,7 @@ def delete_file(slug: str, item_id: str, file_id: str) -> str | Response:
     return render_template(
         "entries/delete.html",
         item=item,
-        title=name,
+        title=_name_of(_file_names(item), row.id) or "",
         form=form,
         back=url_for("records.show", slug=slug, item_id=item.id),
     )

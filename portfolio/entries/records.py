@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask_babel import LazyString, format_date
@@ -218,18 +219,22 @@ def split(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]
 
 
 TITLE_LENGTH = 80
-# Labels of the choice fields that name items: lists name 30 items without building forms.
-TITLE_CHOICES: dict[str, dict[str, Any]] = {
-    "exam": dict(rf.EXAMS),
-    "component": dict(rf.COMPONENTS),
-}
 FALLBACK_FIELDS = ("text", "notes")
+
+
+@cache
+def _choice_labels(slug: str, name: str) -> dict[str, Any]:
+    """value -> label of a choice field, read off the kind's form class: lists name 30
+    items without building 30 forms."""
+    unbound = getattr(BY_SLUG[slug].form, name, None)
+    choices = getattr(unbound, "kwargs", {}).get("choices") or []
+    return {c.value: c.label for c in choices if isinstance(c, SelectChoice)}
 
 
 def title(spec: RecordKind, fields: Mapping[str, Any]) -> str:
     """What names an item: its title fields, else the start of its text."""
     named = [
-        str(TITLE_CHOICES.get(name, {}).get(value, value))
+        str(_choice_labels(spec.slug, name).get(value, value))
         for name in spec.title_fields
         if (value := fields.get(name))
     ]

@@ -218,14 +218,18 @@ def page_of_items(
     return Page(rows[:size], number, len(rows) > size)
 
 
-def single_item(session: Session, owner_id: str, kind: ItemKind) -> Item | None:
-    """The owner's one item of a kind that exists once (about me, my integration)."""
-    return session.scalars(
+def single_item(
+    session: Session, owner_id: str, kind: ItemKind, *, lock: bool = False
+) -> Item | None:
+    """The owner's one item of a kind that exists once (about me, my integration, the
+    summary); ``lock`` holds its row for an update on PostgreSQL."""
+    query = (
         select(Item)
         .where(Item.owner_id == owner_id, Item.kind == kind.value)
-        .order_by(Item.created_at)
+        .order_by(Item.created_at, Item.id)
         .limit(1)
-    ).first()
+    )
+    return session.scalars(query.with_for_update() if lock else query).first()
 
 
 def update_content(
@@ -271,13 +275,7 @@ def _rebuild_summary(
 def _note_goal(session: Session, item: Item, user_key: SymmetricKey, goal: Goal | None) -> None:
     """Keep the summary in step with one goal (None: deleted or archived). The summary row
     is locked for the update on PostgreSQL, so two writes cannot lose each other."""
-    summary = session.scalars(
-        select(Item)
-        .where(Item.owner_id == item.owner_id, Item.kind == ItemKind.SUMMARY.value)
-        .order_by(Item.created_at)
-        .limit(1)
-        .with_for_update()
-    ).first()
+    summary = single_item(session, item.owner_id, ItemKind.SUMMARY, lock=True)
     if summary is None:
         _rebuild_summary(session, item.owner_id, user_key, None)
         return

@@ -233,7 +233,6 @@ def archive(item_id: str) -> Response:
 def delete(item_id: str) -> str | Response:
     item = _listed_item(item_id)
     form = EmptyForm()
-    listed = _listed(item)
     if form.validate_on_submit():
         blob_ids = files.blobs_of_item(dbs(), item)
         services.delete_item(dbs(), item, current_user_key())
@@ -241,6 +240,7 @@ def delete(item_id: str) -> str | Response:
         delete_blobs(blob_ids)
         flash(_("Deleted. It cannot be brought back."), "success")
         return redirect(url_for("entries.index"))
+    listed = _listed(item)  # decrypted only to ask
     return render_template(
         "entries/delete.html", item=item, title=listed.title, form=form, back=listed.url
     )

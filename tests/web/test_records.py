@@ -83,18 +83,18 @@ def post_multipart(
 
 
 def counts(app: Flask) -> tuple[int, int, int]:
-    def count() -> tuple[int, int, int]:
-        items = (
-            db.session.scalar(select(func.count()).select_from(Item).where(Item.kind != "summary"))
-            or 0
-        )
-        files = db.session.scalar(select(func.count()).select_from(ItemFile)) or 0
-        return items, files, 0
+    """(listed items, file rows, blobs on disk): the summary item is kept apart."""
 
-    items, files, _ = in_app(app, count)
+    def rows() -> tuple[int, int]:
+        listed = select(func.count()).select_from(Item).where(Item.kind != "summary")
+        return (
+            db.session.scalar(listed) or 0,
+            db.session.scalar(select(func.count()).select_from(ItemFile)) or 0,
+        )
+
+    items, files = in_app(app, rows)
     blob_dir: Path = app.extensions["portfolio.settings"].blob_dir
-    blobs = sum(1 for p in blob_dir.glob("??/*") if p.is_file())
-    return items, files, blobs
+    return items, files, sum(1 for p in blob_dir.glob("??/*") if p.is_file())
 
 
 def add_certificate(client: FlaskClient, photo: bytes | None = None, **changes: str):
