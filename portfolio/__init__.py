@@ -123,8 +123,20 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.pages.views import bp as pages_bp
     from portfolio.progress.views import bp as progress_bp
     from portfolio.pwa.views import bp as pwa_bp
+    from portfolio.sharing.recipient_views import bp as clients_bp
+    from portfolio.sharing.views import bp as sharing_bp
 
-    blueprints = (pages_bp, accounts_bp, entries_bp, records_bp, progress_bp, admin_bp, pwa_bp)
+    blueprints = (
+        pages_bp,
+        accounts_bp,
+        entries_bp,
+        records_bp,
+        progress_bp,
+        sharing_bp,
+        clients_bp,
+        admin_bp,
+        pwa_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -139,7 +151,16 @@ def _init_web(app: Flask, settings: Settings) -> None:
 
     http.init_app(app, hsts=settings.env == "production")
     access.init_app(app)
+    _connect_features()
     templating.init_app(app)
     app.register_error_handler(VaultBusyError, lambda _e: http.render_error(503))
     app.extensions["portfolio.static_version"] = shell_version(Path(app.static_folder or ""))
     logging.getLogger("portfolio").setLevel(logging.INFO)
+
+
+def _connect_features() -> None:
+    """Sharing keeps grant wraps in step with item writes; entries does not import it."""
+    from portfolio.entries.services import observe_items
+    from portfolio.sharing.services import sync_item
+
+    observe_items(sync_item)

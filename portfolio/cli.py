@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -15,6 +17,8 @@ from portfolio.accounts.web import vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files
 from portfolio.entries.record_views import blob_store
+from portfolio.sharing import audit
+from portfolio.sharing import services as sharing
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
 sessions_cli = AppGroup("sessions", help="Login sessions.")
@@ -79,15 +83,20 @@ def load_demo_command() -> None:
     """Load a demo portfolio (development only) and print how to log in."""
     if current_app.config["PORTFOLIO_ENV"] == "production":
         raise click.ClickException("the demo portfolio is not for production")
-    from portfolio.demo import DEMO_PASSPHRASE, load_demo
+    from portfolio.demo import DEMO_PASSPHRASE, DEMO_STAFF, load_demo, load_demo_caseload
 
     try:
         username = load_demo(dbs(), vault_context(), blob_store(), utcnow().date())
+        initial = load_demo_caseload(dbs(), vault_context(), utcnow())
     except UsernameTakenError:
         db.session.rollback()
         raise click.ClickException("the demo portfolio is already loaded") from None
     db.session.commit()
     click.echo(f"Demo portfolio loaded. Log in as {username!r} with {DEMO_PASSPHRASE!r}.")
+    click.echo(
+        f"Her regievoerder: {DEMO_STAFF!r}, one-time passphrase {initial!r} (then set your own "
+        "passphrase and enrol an authenticator app)."
+    )
 
 
 @click.group("blobs")
@@ -108,8 +117,33 @@ def purge_orphan_blobs(older_than_hours: float) -> None:
     click.echo(f"{removed} orphaned blobs removed.")
 
 
+@click.command("purge-expired")
+@click.option(
+    "--log-retention-days",
+    type=click.IntRange(min=365),
+    default=None,
+    help="Also delete access-log rows older than this (at least a year; default: keep all).",
+)
+@with_appcontext
+def purge_expired_command(log_retention_days: int | None) -> None:
+    """Remove the keys of shares past their end date and spent connect codes (run daily)."""
+    session, now = dbs(), utcnow()
+    grants = sharing.purge_expired(session, now)
+    codes = sharing.purge_codes(session, now)
+    rows = (
+        audit.purge_older_than(session, now - timedelta(days=log_retention_days))
+        if log_retention_days
+        else 0
+    )
+    db.session.commit()
+    click.echo(
+        f"{grants} expired shares closed, {codes} connect codes removed, {rows} log rows removed."
+    )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(blobs_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(load_demo_command)
+    app.cli.add_command(purge_expired_command)

@@ -4,13 +4,14 @@ app, for screenshots and for benchmarks. Made through the same services as real 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
 from portfolio.accounts import services as accounts
+from portfolio.accounts.models import Role
 from portfolio.entries import files, records
 from portfolio.entries import services as entries
 from portfolio.entries.blobs import BlobStore
@@ -19,6 +20,9 @@ from portfolio.entries.models import Item, ItemKind
 from portfolio.progress import services as progress
 from portfolio.progress.assessment import SelfAssessment
 from portfolio.progress.language import LanguageLevels
+from portfolio.sharing import services as sharing
+from portfolio.sharing.models import CodePurpose, Relation
+from portfolio.sharing.scope import default_scope
 from portfolio.uploads.pipeline import clean_upload
 from portfolio.vault.context import VaultContext
 from portfolio.vault.envelope import SymmetricKey
@@ -340,3 +344,29 @@ def load_demo(session: Session, ctx: VaultContext, store: BlobStore, today: date
         progress.record_language_levels(session, owner, key, LanguageLevels(levels, "B1"))
     _load_records(session, store, owner, key, today)
     return DEMO_USER
+
+
+DEMO_STAFF = "sanne"
+
+
+def load_demo_caseload(session: Session, ctx: VaultContext, now: datetime) -> str:
+    """A regievoerder of the demo municipality with whom the demo newcomer shares language,
+    education and work for six months; returns the staff member's initial passphrase."""
+    org = accounts.get_or_create_municipality(session, ctx, "Gemeente Demo")
+    staff, initial = accounts.create_staff(
+        session,
+        ctx,
+        username=DEMO_STAFF,
+        display_name="Sanne de Vries",
+        role=Role.REGIEVOERDER,
+        municipality=org,
+    )
+    unlocked = accounts.authenticate(session, ctx, DEMO_USER, DEMO_PASSPHRASE)
+    code, _row = sharing.issue_code(session, staff, CodePurpose.STAFF, Relation.REGIEVOERDER, now)
+    sharing.redeem_code(session, code, unlocked.user, now)
+    scope = default_scope(Relation.REGIEVOERDER.value, ["language", "education", "work"])
+    terms = sharing.ShareTerms(
+        scope, "pip", "Voor ons voortgangsgesprek", "Amal Haddad", now + timedelta(days=182)
+    )
+    sharing.create_grant(session, unlocked.user, unlocked.user_key, staff, terms, now)
+    return initial

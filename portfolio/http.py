@@ -81,11 +81,19 @@ def render_error(code: int) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
+def _user_id() -> str:
+    """The logged-in user's id for a refusal's log line (ids, never content)."""
+    user = g.get("_login_user")
+    return str(getattr(user, "id", "-")) if user is not None else "-"
+
+
 def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
     code = error.code or 500
     if code < 400:
         return error.get_response()
-    logger.info("http %s on %s [req %s]", code, request.endpoint, g.get("request_id"))
+    logger.info(
+        "http %s on %s [user %s] [req %s]", code, request.endpoint, _user_id(), g.get("request_id")
+    )
     body, status = render_error(code if code in ERROR_TEXTS else 400 if code < 500 else 500)
     response = Response(body, status=code, mimetype="text/html")
     valid_methods = getattr(error, "valid_methods", None)

@@ -2,6 +2,27 @@
 
 from portfolio.accounts.models import AuthSession, User
 from portfolio.admin.models import Municipality
-from portfolio.entries.models import Item, LifeDomain
+from portfolio.entries.models import Item, ItemFile, LifeDomain
+from portfolio.sharing.models import (
+    AccessEvent,
+    AccessLogRetention,
+    ConnectCode,
+    Connection,
+    Grant,
+    GrantItemKey,
+)
 
-__all__ = ["AuthSession", "Item", "LifeDomain", "Municipality", "User"]
+__all__ = [
+    "AccessEvent",
+    "AccessLogRetention",
+    "AuthSession",
+    "ConnectCode",
+    "Connection",
+    "Grant",
+    "GrantItemKey",
+    "Item",
+    "ItemFile",
+    "LifeDomain",
+    "Municipality",
+    "User",
+]

@@ -23,6 +23,7 @@ from portfolio.accounts import services
 from portfolio.accounts.models import Role
 from portfolio.config import Settings, from_env
 from portfolio.db import db
+from portfolio.sharing.models import AccessLogRetention
 from portfolio.vault.kdf import KdfParams
 
 PASSPHRASE = "blue bicycle on the dike"
@@ -115,9 +116,13 @@ def app_factory(database_url: str, _schema: None, tmp_path: Path) -> Iterator[Ca
     for app in apps:
         with app.app_context():
             db.session.remove()
+            # The access log is append-only: its rows go only with a retention permit.
+            db.session.add(AccessLogRetention())
+            db.session.flush()
             for table in reversed(db.metadata.sorted_tables):
-                if table.name not in REFERENCE_TABLES:
+                if table.name not in REFERENCE_TABLES | {AccessLogRetention.__tablename__}:
                     db.session.execute(table.delete())
+            db.session.execute(AccessLogRetention.__table__.delete())
             db.session.commit()
             db.engine.dispose()
 

@@ -108,10 +108,17 @@ def read(
     store: BlobStore, item: Item, row: ItemFile, user_key: SymmetricKey, *, thumbnail: bool
 ) -> bytes:
     """The plaintext of a file or its thumbnail, decrypted for this response only."""
+    item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
+    return read_with_item_key(store, item, row, item_key, thumbnail=thumbnail)
+
+
+def read_with_item_key(
+    store: BlobStore, item: Item, row: ItemFile, item_key: SymmetricKey, *, thumbnail: bool
+) -> bytes:
+    """As ``read``, with the item key already unwrapped (by the owner or through a grant)."""
     blob_id = row.thumbnail_id if thumbnail else row.id
     if blob_id is None:
         raise ItemNotFoundError(row.id)
-    item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
     return keys.decrypt_file(item_key, store.get(blob_id), item.owner_id, blob_id)
 
 

@@ -32,7 +32,7 @@ from portfolio.entries import files, records, services
 from portfolio.entries.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries.domains import domain_name, named
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.entries.models import Item
+from portfolio.entries.models import Item, ItemFile
 from portfolio.entries.record_forms import RecordForm
 from portfolio.entries.records import RecordKind
 from portfolio.extensions import limiter
@@ -355,7 +355,12 @@ def file(slug: str, item_id: str, file_id: str) -> Response:
         data = files.read(blob_store(), item, row, current_user_key(), thumbnail=thumbnail)
     except (ItemNotFoundError, BlobNotFoundError):
         abort(404)
-    name = _name_of(_file_names(item), row.id)
+    return file_response(data, row, _name_of(_file_names(item), row.id), thumbnail=thumbnail)
+
+
+def file_response(data: bytes, row: ItemFile, name: str | None, *, thumbnail: bool) -> Response:
+    """Decrypted bytes for this response only: no-store, a sandbox, a safe name; PDFs and
+    ``?download=1`` as attachments."""
     as_attachment = row.kind == FileKind.PDF.value or request.args.get("download") == "1"
     response = send_file(
         io.BytesIO(data),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +47,15 @@ def seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
 def open_item(item: Item, user_key: SymmetricKey) -> tuple[SymmetricKey, dict[str, Any]]:
     try:
         item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
+    except DecryptError:
+        logger.error("item %s of %s does not decrypt", item.id, item.owner_id)
+        raise
+    return item_key, read_with_item_key(item, item_key)
+
+
+def read_with_item_key(item: Item, item_key: SymmetricKey) -> dict[str, Any]:
+    """The content under a key already unwrapped (by the owner, or through a grant)."""
+    try:
         text = keys.decrypt_field(item_key, item.content, item.owner_id, item.id, CONTENT_FIELD)
     except DecryptError:
         logger.error("item %s of %s does not decrypt", item.id, item.owner_id)
@@ -54,7 +63,24 @@ def open_item(item: Item, user_key: SymmetricKey) -> tuple[SymmetricKey, dict[st
     data = json.loads(text)
     if not isinstance(data, dict):
         raise InvalidContentError("item content is not an object")
-    return item_key, data
+    return data
+
+
+# Called after an item is created or its content (and so perhaps its domain) changes,
+# with the item key and the owner's user key. Sharing registers here to keep the wraps
+# of covering grants in step; entries does not import sharing.
+ItemObserver = Callable[[Session, Item, SymmetricKey, SymmetricKey], None]
+_observers: list[ItemObserver] = []
+
+
+def observe_items(observer: ItemObserver) -> None:
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def _written(session: Session, item: Item, item_key: SymmetricKey, user_key: SymmetricKey) -> None:
+    for observer in _observers:
+        observer(session, item, item_key, user_key)
 
 
 def _check_domain(session: Session, code: str | None) -> None:
@@ -78,6 +104,7 @@ def create_item(
     seal(item, item_key, data)
     session.add(item)
     session.flush()
+    _written(session, item, item_key, user_key)
     logger.info("%s %s created by %s", kind.value, item.id, owner_id)
     return item
 
@@ -132,6 +159,7 @@ def update_goal(
     item.domain_code = domain
     item.updated_at = utcnow()
     session.flush()
+    _written(session, item, item_key, user_key)
     _note_goal(session, item, user_key, goal)
     logger.info("goal %s updated", item.id)
 
@@ -241,6 +269,7 @@ def update_content(
     item.domain_code = domain
     item.updated_at = utcnow()
     session.flush()
+    _written(session, item, item_key, user_key)
     logger.info("%s %s updated", item.kind, item.id)
 
 

@@ -15,7 +15,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, public, roles
-from portfolio.accounts.models import Role
 from portfolio.accounts.services import set_locale
 from portfolio.accounts.web import home_for, safe_next
 from portfolio.db import db, dbs, utcnow
@@ -25,7 +24,6 @@ from portfolio.entries.domains import named
 from portfolio.extensions import limiter
 from portfolio.i18n import LANG_COOKIE, is_supported
 from portfolio.progress import services as progress
-from portfolio.vault import signing
 
 bp = Blueprint("pages", __name__)
 
@@ -95,10 +93,3 @@ def dashboard() -> str:
     )
     db.session.commit()  # a summary rebuilt from the goals is kept
     return page
-
-
-@bp.route("/workspace")
-@roles(Role.REGIEVOERDER)
-def workspace() -> str:
-    fingerprint = signing.fingerprint(current_user.public_key)
-    return render_template("pages/workspace.html", fingerprint=fingerprint)

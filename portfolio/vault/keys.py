@@ -289,6 +289,22 @@ def open_grant_key_as_owner(
     return SymmetricKey(open_(owner_key, wrapped, aad))
 
 
+def seal_grant_note(
+    grant_key: SymmetricKey, text: str, owner_id: str, grant_id: str, recipient_id: str
+) -> bytes:
+    """What the owner wrote for the recipient of a grant (the name to show, the purpose in
+    their own words): readable by both through the grant key, by nobody after revocation."""
+    aad = _grant_aad(owner_id, grant_id, recipient_id, "grant.note")
+    return seal(grant_key, text.encode("utf-8"), aad)
+
+
+def open_grant_note(
+    grant_key: SymmetricKey, envelope: bytes, owner_id: str, grant_id: str, recipient_id: str
+) -> str:
+    aad = _grant_aad(owner_id, grant_id, recipient_id, "grant.note")
+    return open_(grant_key, envelope, aad).decode("utf-8")
+
+
 def seal_item_key_to_owner(
     item_key: SymmetricKey, owner_public_key: bytes, owner_id: str, item_id: str
 ) -> bytes:

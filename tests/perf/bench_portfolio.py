@@ -167,8 +167,8 @@ def login() -> str:
     return "; ".join(c for c in cookies if c.startswith("pf_session"))
 
 
-def latency(path: str, cookie: str) -> tuple[float, float, int]:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+def latency(path: str, cookie: str, port: int = PORT) -> tuple[float, float, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     times, size = [], 0
     for _ in range(ROUNDS):
         start = time.perf_counter()

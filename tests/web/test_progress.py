@@ -99,6 +99,7 @@ def test_demo_portfolio_loads_and_shows(app: Flask) -> None:
     # goals, 2 self-assessments, 3 language moments, the summary, certificates, 2 kinds of
     # work, exams, a reflection, about me, my integration
     assert count_items(app) == len(GOALS) + 2 + 3 + 1 + len(CERTIFICATES) + 2 + len(EXAMS) + 3
+    assert "Her regievoerder: 'sanne'" in result.output  # with a share to look at
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code != 0 and "already loaded" in again.output
     client = app.test_client()

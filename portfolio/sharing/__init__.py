@@ -1,0 +1,1 @@
+"""Connections, consent grants, what recipients see, and the access log."""

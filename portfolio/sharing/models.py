@@ -1,0 +1,152 @@
+"""Connections, consent grants and their key wraps, and the append-only access log.
+
+What stays in the clear on purpose (crypto.md): who shares with whom, the scope, the
+purpose code, the dates and the access log. What a person wrote (the name shown to the
+recipient, the free text of the purpose) is sealed under the grant key.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portfolio.db import Base, new_id, utcnow
+
+
+class Relation(enum.StrEnum):
+    REGIEVOERDER = "regievoerder"
+    LANGUAGE_COACH = "language_coach"
+    BUDDY = "buddy"
+    FAMILY = "family"
+    BROKER = "broker"  # inburgeringsmakelaar
+    OTHER = "other"
+
+
+class CodePurpose(enum.StrEnum):
+    STAFF = "staff"  # a regievoerder shows it; the newcomer enters it
+    INVITE = "invite"  # a newcomer gives it to a supporter
+
+
+class Action(enum.StrEnum):
+    LIST = "list"
+    READ = "read"
+    SHARE = "share"
+    CHANGE = "change"
+    EXTEND = "extend"
+    REVOKE = "revoke"
+    EXPIRE = "expire"
+    CONNECT = "connect"
+    DISCONNECT = "disconnect"
+    DENY = "deny"
+
+
+class ConnectCode(Base):
+    """A short-lived, single-use code. Only a hash is kept."""
+
+    __tablename__ = "connect_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(8))
+    relation: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class Connection(Base):
+    """A newcomer and a person who may receive their shares. Grants nothing by itself."""
+
+    __tablename__ = "connections"
+    __table_args__ = (UniqueConstraint("owner_id", "recipient_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    relation: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Grant(Base):
+    """One consent: what (scope), to whom, why, what they may do, until when."""
+
+    __tablename__ = "grants"
+    __table_args__ = (Index("ix_grants_recipient_owner", "recipient_id", "owner_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Scope: kinds x life domains, plus single items; comma-separated codes and ids.
+    scope_kinds: Mapped[str] = mapped_column(Text, default="")
+    scope_domains: Mapped[str] = mapped_column(Text, default="")
+    scope_items: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(String(16))
+    may_comment: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_propose: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_verify: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    # The grant key sealed to the recipient (HPKE) and wrapped for the owner; both are
+    # removed at revocation and by purge-expired, so nothing is left to open.
+    sealed_key: Mapped[bytes | None] = mapped_column(LargeBinary(160))
+    owner_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(128))
+    # What the owner wrote for the recipient (shown name, purpose text), under the grant key.
+    sealed_note: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    @property
+    def last_day(self) -> date:
+        """The last day it can be read (it ends at the start of the next day, UTC)."""
+        return (self.ends_at - timedelta(seconds=1)).date()
+
+
+class GrantItemKey(Base):
+    """An item key wrapped under a grant key: the grant's reach, one row per item."""
+
+    __tablename__ = "grant_item_keys"
+
+    grant_id: Mapped[str] = mapped_column(
+        ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+
+class AccessEvent(Base):
+    """One line of the access log (in the spirit of NEN 7513). Append-only: database
+    triggers refuse every UPDATE and every DELETE, except a retention purge that holds a
+    row in ``access_log_retention`` within its own transaction. Ids are not foreign keys,
+    so the log outlives the accounts it names."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_owner_at", "owner_id", "at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    municipality_id: Mapped[str | None] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[str] = mapped_column(String(16))
+    object_id: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(8))
+    grant_id: Mapped[str | None] = mapped_column(String(32))
+    purpose: Mapped[str | None] = mapped_column(String(16))
+
+
+class AccessLogRetention(Base):
+    """A permit for the retention purge; present only inside the purge's transaction."""
+
+    __tablename__ = "access_log_retention"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,281 @@
+"""The recipient's side: the regievoerder's workspace and connect code, the caseload, and
+a client's shared portfolio, read-only. Every list and read is logged for the owner; so
+is every refusal."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import segno
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from portfolio.accounts.access import current_user_key, roles
+from portfolio.accounts.forms import EmptyForm
+from portfolio.accounts.models import Role, User
+from portfolio.db import db, dbs, utcnow
+from portfolio.entries import files
+from portfolio.entries import services as entries
+from portfolio.entries.blobs import BlobNotFoundError
+from portfolio.entries.domains import named
+from portfolio.entries.errors import ItemNotFoundError
+from portfolio.entries.models import Item
+from portfolio.entries.record_views import blob_store, file_response
+from portfolio.sharing import audit, present
+from portfolio.sharing import services as sharing
+from portfolio.sharing.errors import NoAccessError
+from portfolio.sharing.forms import PURPOSE_LABELS
+from portfolio.sharing.models import Action, CodePurpose, GrantItemKey, Relation
+from portfolio.vault import signing
+from portfolio.vault.envelope import SymmetricKey
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("clients", __name__)
+RECIPIENTS = (Role.REGIEVOERDER, Role.SUPPORTER)
+SORTS = ("name", "updated", "ends")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    owner_id: str
+    name: str
+    domains: list[str]
+    items: int
+    last_update: datetime | None
+    ends_at: datetime
+    url: str
+
+    @property
+    def last_day(self) -> date:
+        return (self.ends_at - timedelta(seconds=1)).date()
+
+
+def _private_key() -> X25519PrivateKey:
+    return sharing.private_key_of(current_user, current_user_key())
+
+
+def caseload_rows(
+    session: Session, recipient: User, private_key: X25519PrivateKey
+) -> list[CaseRow]:
+    """Everyone who shares with this person now: names from the sealed notes, counts and
+    the last change of the shared items in one query."""
+    grants = sharing.grants_to(session, recipient.id, utcnow())
+    if not grants:
+        return []
+    stats = {
+        grant_id: (count, last)
+        for grant_id, count, last in session.execute(
+            select(GrantItemKey.grant_id, func.count(), func.max(Item.updated_at))
+            .join(Item, Item.id == GrantItemKey.item_id)
+            .where(GrantItemKey.grant_id.in_([g.id for g in grants]), Item.archived.is_(False))
+            .group_by(GrantItemKey.grant_id)
+        )
+    }
+    rows = []
+    prefix = url_for("clients.client", owner_id="-")[:-1]  # one url_for, not 150
+    for grant in grants:
+        opened = sharing.open_as_recipient(grant, private_key)
+        count, last = stats.get(grant.id, (0, None))
+        rows.append(
+            CaseRow(
+                grant.owner_id,
+                opened.note.shown_name,
+                sorted(opened.scope.domains),
+                count,
+                last,
+                grant.ends_at,
+                prefix + grant.owner_id,
+            )
+        )
+    return rows
+
+
+def _sorted(rows: list[CaseRow], sort: str, domain: str) -> list[CaseRow]:
+    if domain:
+        rows = [r for r in rows if domain in r.domains]
+    if sort == "updated":
+        return sorted(rows, key=lambda r: r.last_update or r.ends_at.min, reverse=True)
+    if sort == "ends":
+        return sorted(rows, key=lambda r: r.ends_at)
+    return sorted(rows, key=lambda r: r.name.casefold())
+
+
+def _caseload_page(template: str, **extra: object) -> str:
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    domain = request.args.get("domain", "")[:32]
+    domains = named(entries.life_domains(dbs()))
+    rows = _sorted(caseload_rows(dbs(), current_user, _private_key()), sort, domain)
+    return render_template(
+        template,
+        rows=rows,
+        sort=sort,
+        domain=domain if domain in dict(domains) else "",
+        domains=domains,
+        domain_names=dict(domains),
+        **extra,
+    )
+
+
+@bp.route("/workspace")
+@roles(Role.REGIEVOERDER)
+def workspace() -> str:
+    return _caseload_page(
+        "clients/workspace.html", fingerprint=signing.fingerprint(current_user.public_key)
+    )
+
+
+@bp.route("/clients/")
+@roles(*RECIPIENTS)
+def caseload() -> str:
+    return _caseload_page("clients/caseload.html")
+
+
+@bp.route("/workspace/code", methods=["GET", "POST"])
+@roles(Role.REGIEVOERDER)
+def connect_code() -> str:
+    """A code to show the newcomer (on screen or as a QR code); 15 minutes, once."""
+    form = EmptyForm()
+    code = qr_svg = None
+    if form.validate_on_submit():
+        code, _row = sharing.issue_code(
+            dbs(), current_user, CodePurpose.STAFF, Relation.REGIEVOERDER, utcnow()
+        )
+        db.session.commit()
+        link = url_for("sharing.connect", code=code, _external=True)
+        qr_svg = Markup(  # noqa: S704  (SVG we generated from our own URL)
+            segno.make(link, error="m").svg_inline(
+                border=4, dark="#000", light="#fff", omitsize=True
+            )
+        )
+    return render_template(
+        "clients/connect_code.html",
+        form=form,
+        code=code,
+        qr_svg=qr_svg,
+        fingerprint=signing.fingerprint(current_user.public_key),
+    )
+
+
+# -- one client ---------------------------------------------------------------------------
+
+
+def _deny(owner_id: str, object_type: str, object_id: str | None) -> None:
+    """Log a refusal where the owner will read it (only for a real owner id)."""
+    if dbs().get(User, owner_id[:32]) is not None:
+        audit.record(
+            dbs(),
+            actor=current_user,
+            owner_id=owner_id[:32],
+            action=Action.DENY,
+            object_type=object_type,
+            object_id=object_id[:32] if object_id else None,
+            outcome="denied",
+        )
+        db.session.commit()
+    logger.info("access by %s to %r refused", current_user.id, owner_id[:32])
+
+
+def _log(
+    opened: sharing.OpenGrant, action: Action, object_type: str, object_id: str | None = None
+) -> None:
+    """One access-log row for the owner, committed with the request."""
+    audit.record(
+        dbs(),
+        actor=current_user,
+        owner_id=opened.grant.owner_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        grant=opened.grant,
+    )
+    db.session.commit()
+
+
+def _opened(owner_id: str) -> sharing.OpenGrant:
+    try:
+        return sharing.grant_for_recipient(dbs(), current_user, _private_key(), owner_id, utcnow())
+    except NoAccessError:
+        _deny(owner_id, "portfolio", None)
+        abort(403)
+
+
+def _shared(opened: sharing.OpenGrant, item_id: str) -> tuple[Item, dict[str, Any], SymmetricKey]:
+    try:
+        item, item_key = sharing.shared_item_key(dbs(), opened, item_id)
+    except NoAccessError:
+        _deny(opened.grant.owner_id, "item", item_id)
+        abort(404)
+    return item, entries.read_with_item_key(item, item_key), item_key
+
+
+@bp.route("/clients/<owner_id>")
+@roles(*RECIPIENTS)
+def client(owner_id: str) -> str:
+    opened = _opened(owner_id)
+    session = dbs()
+    grouped: dict[str, list[present.Shown]] = defaultdict(list)
+    for item in sharing.shared_items(session, opened):
+        _, item_key = sharing.shared_item_key(session, opened, item.id)
+        data = entries.read_with_item_key(item, item_key)
+        grouped[item.domain_code or ""].append(present.shown(item, data, opened.scope))
+    _log(opened, Action.LIST, "portfolio")
+    domains = named(entries.life_domains(session))
+    return render_template(
+        "clients/client.html",
+        opened=opened,
+        grouped=grouped,
+        domains=domains,
+        purpose=PURPOSE_LABELS.get(opened.grant.purpose, ""),
+    )
+
+
+@bp.route("/clients/<owner_id>/items/<item_id>")
+@roles(*RECIPIENTS)
+def item(owner_id: str, item_id: str) -> str:
+    opened = _opened(owner_id)
+    shared, data, _key = _shared(opened, item_id)
+    _log(opened, Action.READ, "item", shared.id)
+    shown = present.shown(shared, data, opened.scope)
+    stored = files.files_of(dbs(), shared, shown.files) if shown.files else []
+    return render_template(
+        "clients/item.html",
+        opened=opened,
+        shown=shown,
+        files=stored,
+        domain=dict(named(entries.life_domains(dbs()))).get(shared.domain_code or "", ""),
+    )
+
+
+@bp.route("/clients/<owner_id>/items/<item_id>/files/<file_id>")
+@roles(*RECIPIENTS)
+def file(owner_id: str, item_id: str, file_id: str) -> Response:
+    opened = _opened(owner_id)
+    shared, data, item_key = _shared(opened, item_id)
+    thumbnail = request.args.get("size") == "thumb"
+    try:
+        row = files.get_file(dbs(), shared, file_id)
+        content = files.read_with_item_key(
+            blob_store(),
+            shared,
+            row,
+            item_key,
+            thumbnail=thumbnail,
+        )
+    except (ItemNotFoundError, BlobNotFoundError):
+        _deny(opened.grant.owner_id, "file", file_id)
+        abort(404)
+    if not thumbnail:
+        _log(opened, Action.READ, "file", row.id)
+    names = present.shown(shared, data, opened.scope).files
+    name = next((f.get("name") for f in names if f.get("id") == row.id), None)
+    return file_response(content, row, name, thumbnail=thumbnail)

@@ -1,0 +1,596 @@
+"""Connect codes, connections and consent grants (crypto.md: grant keys).
+
+A grant has its own key (GK), sealed to the recipient's public key and wrapped under the
+owner's user key; every item in scope has its item key wrapped under GK. Revoking or
+expiring deletes the sealed GK and every wrap under it, so nothing is left to open.
+Functions take the database session explicitly, flush, and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from portfolio.accounts.models import Role, User
+from portfolio.db import new_id
+from portfolio.entries.models import Item
+from portfolio.sharing import audit
+from portfolio.sharing.errors import (
+    CodeNotValidError,
+    EmptyScopeError,
+    GrantExistsError,
+    GrantNotFoundError,
+    KeyNotCertifiedError,
+    NoAccessError,
+    NotConnectedError,
+)
+from portfolio.sharing.models import (
+    Action,
+    CodePurpose,
+    ConnectCode,
+    Connection,
+    Grant,
+    GrantItemKey,
+    Relation,
+)
+from portfolio.sharing.scope import SHAREABLE, Scope
+from portfolio.vault import keys, signing
+from portfolio.vault.envelope import SymmetricKey
+from portfolio.vault.errors import DecryptError
+from portfolio.vault.signing import SignatureError
+
+logger = logging.getLogger(__name__)
+
+CODE_ALPHABET = keys.CROCKFORD
+CODE_LENGTH = 8  # 40 bits; short-lived, single-use and rate-limited
+CODE_TTL = {CodePurpose.STAFF: timedelta(minutes=15), CodePurpose.INVITE: timedelta(days=2)}
+MAX_GRANT = timedelta(days=3 * 366)  # the integration term; never "no end date"
+
+
+# -- connect codes ----------------------------------------------------------------------
+
+
+def _format_code(raw: str) -> str:
+    return raw[:4] + "-" + raw[4:]
+
+
+def normalise_code(typed: str) -> str:
+    cleaned = "".join(ch for ch in typed.upper() if ch not in " -\t\n\r")
+    cleaned = cleaned.translate(keys.CONFUSABLE)
+    if len(cleaned) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
+        raise CodeNotValidError("code has the wrong shape")
+    return cleaned
+
+
+def _code_hash(normalised: str) -> str:
+    return hashlib.sha256(b"portfolio/connect-code/v1:" + normalised.encode()).hexdigest()
+
+
+def issue_code(
+    session: Session, issuer: User, purpose: CodePurpose, relation: Relation, now: datetime
+) -> tuple[str, ConnectCode]:
+    """A fresh code; the issuer's earlier unused codes of the same purpose stop working."""
+    session.execute(
+        delete(ConnectCode).where(
+            ConnectCode.issuer_id == issuer.id,
+            ConnectCode.purpose == purpose.value,
+            ConnectCode.used_at.is_(None),
+        )
+    )
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    row = ConnectCode(
+        code_hash=_code_hash(raw),
+        issuer_id=issuer.id,
+        purpose=purpose.value,
+        relation=relation.value,
+        created_at=now,
+        expires_at=now + CODE_TTL[purpose],
+    )
+    session.add(row)
+    session.flush()
+    logger.info("connect code (%s) issued by %s", purpose.value, issuer.id)
+    return _format_code(raw), row
+
+
+@dataclass(frozen=True)
+class CodeHolder:
+    """Who made a code, as the person entering it sees them before confirming."""
+
+    code: ConnectCode
+    issuer: User
+    fingerprint: str
+
+
+def _purpose_for(redeemer: User) -> CodePurpose:
+    if redeemer.role_enum is Role.OWNER:
+        return CodePurpose.STAFF
+    if redeemer.role_enum is Role.SUPPORTER:
+        return CodePurpose.INVITE
+    raise CodeNotValidError("staff do not enter codes")
+
+
+def check_staff_key(staff: User) -> None:
+    """The municipality certified this key: a tampered row cannot slip in a key of its own."""
+    org = staff.municipality
+    if org is None or staff.key_certificate is None:
+        raise KeyNotCertifiedError(staff.id)
+    try:
+        signing.verify_staff_key(
+            org.signing_public_key, org.id, staff.id, staff.public_key, staff.key_certificate
+        )
+    except SignatureError:
+        logger.error("key of staff %s is not certified by %s", staff.id, org.id)
+        raise KeyNotCertifiedError(staff.id) from None
+
+
+def look_up_code(
+    session: Session, typed: str, redeemer: User, now: datetime, *, lock: bool = False
+) -> CodeHolder:
+    query = select(ConnectCode).where(ConnectCode.code_hash == _code_hash(normalise_code(typed)))
+    row = session.scalars(query.with_for_update() if lock else query).first()
+    if (
+        row is None
+        or row.used_at is not None
+        or row.expires_at <= now
+        or row.purpose != _purpose_for(redeemer).value
+        or row.issuer_id == redeemer.id
+    ):
+        raise CodeNotValidError("unknown, used or expired code")
+    issuer = session.get(User, row.issuer_id)
+    if issuer is None or not issuer.active:
+        raise CodeNotValidError("issuer is gone")
+    if row.purpose == CodePurpose.STAFF.value:
+        check_staff_key(issuer)
+    return CodeHolder(row, issuer, signing.fingerprint(issuer.public_key))
+
+
+def redeem_code(session: Session, typed: str, redeemer: User, now: datetime) -> Connection:
+    """Use a code once: the newcomer and the other person are connected (no data yet)."""
+    holder = look_up_code(session, typed, redeemer, now, lock=True)
+    holder.code.used_at = now
+    if holder.code.purpose == CodePurpose.STAFF.value:
+        owner, recipient = redeemer, holder.issuer
+    else:
+        owner, recipient = holder.issuer, redeemer
+    connection = connection_between(session, owner.id, recipient.id)
+    if connection is None:
+        connection = Connection(
+            id=new_id(),
+            owner_id=owner.id,
+            recipient_id=recipient.id,
+            relation=holder.code.relation,
+            created_at=now,
+        )
+        session.add(connection)
+    session.flush()
+    audit.record(
+        session,
+        actor=redeemer,
+        owner_id=owner.id,
+        action=Action.CONNECT,
+        object_type="connection",
+        object_id=connection.id,
+    )
+    logger.info("connection %s made", connection.id)
+    return connection
+
+
+def purge_codes(session: Session, now: datetime) -> int:
+    """Used and expired connect codes are of no use to anyone."""
+    result = session.execute(
+        delete(ConnectCode).where(
+            (ConnectCode.used_at.is_not(None)) | (ConnectCode.expires_at <= now)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def connection_between(session: Session, owner_id: str, recipient_id: str) -> Connection | None:
+    return session.scalars(
+        select(Connection).where(
+            Connection.owner_id == owner_id, Connection.recipient_id == recipient_id
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class Connected:
+    connection: Connection
+    person: User
+
+
+def connections_of(session: Session, owner_id: str) -> list[Connected]:
+    rows = session.execute(
+        select(Connection, User)
+        .join(User, User.id == Connection.recipient_id)
+        .where(Connection.owner_id == owner_id)
+        .order_by(Connection.created_at)
+    ).all()
+    return [Connected(c, u) for c, u in rows]
+
+
+def disconnect(session: Session, owner: User, connection: Connection, now: datetime) -> None:
+    """End a connection; a share to that person is revoked with it."""
+    grant = active_grant(session, owner.id, connection.recipient_id, now)
+    if grant is not None:
+        revoke_grant(session, owner, grant, now)
+    audit.record(
+        session,
+        actor=owner,
+        owner_id=owner.id,
+        action=Action.DISCONNECT,
+        object_type="connection",
+        object_id=connection.id,
+    )
+    session.delete(connection)
+    session.flush()
+
+
+# -- grants: the owner's side ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareTerms:
+    scope: Scope
+    purpose: str
+    purpose_text: str
+    shown_name: str
+    ends_at: datetime
+    may_comment: bool = False
+    may_propose: bool = False
+    may_verify: bool = False
+
+
+@dataclass(frozen=True)
+class GrantNote:
+    shown_name: str
+    purpose_text: str
+
+
+def is_active(grant: Grant, now: datetime) -> bool:
+    return grant.revoked_at is None and grant.sealed_key is not None and grant.ends_at > now
+
+
+def scope_of(grant: Grant) -> Scope:
+    return Scope.parse(grant.scope_kinds, grant.scope_domains, grant.scope_items)
+
+
+def _apply_terms(grant: Grant, grant_key: SymmetricKey, terms: ShareTerms, now: datetime) -> None:
+    if terms.scope.is_empty:
+        raise EmptyScopeError(grant.id)
+    _check_end(terms.ends_at, now)
+    grant.scope_kinds, grant.scope_domains, grant.scope_items = terms.scope.stored()
+    grant.purpose = terms.purpose
+    grant.may_comment = terms.may_comment
+    grant.may_propose = terms.may_propose
+    grant.may_verify = terms.may_verify
+    grant.ends_at = terms.ends_at
+    grant.updated_at = now
+    note = json.dumps({"name": terms.shown_name, "purpose": terms.purpose_text}, ensure_ascii=False)
+    grant.sealed_note = keys.seal_grant_note(
+        grant_key, note, grant.owner_id, grant.id, grant.recipient_id
+    )
+
+
+def covered_items(session: Session, owner_id: str, scope: Scope) -> Sequence[Item]:
+    candidates = session.scalars(
+        select(Item).where(Item.owner_id == owner_id, Item.kind.in_(SHAREABLE))
+    ).all()
+    return [item for item in candidates if scope.covers(item)]
+
+
+def _wrap_under_grant(
+    item: Item, grant: Grant, grant_key: SymmetricKey, owner_key: SymmetricKey
+) -> GrantItemKey:
+    item_key = keys.unwrap_item_key(item.wrapped_key, owner_key, item.owner_id, item.id)
+    return _wrap_item_key(item, grant, grant_key, item_key)
+
+
+def _wrap_item_key(
+    item: Item, grant: Grant, grant_key: SymmetricKey, item_key: SymmetricKey
+) -> GrantItemKey:
+    wrapped = keys.wrap_item_key(item_key, grant_key, item.owner_id, item.id, grant.id)
+    return GrantItemKey(grant_id=grant.id, item_id=item.id, wrapped_key=wrapped)
+
+
+def _sync_wraps(
+    session: Session, grant: Grant, grant_key: SymmetricKey, owner_key: SymmetricKey
+) -> None:
+    """Make the grant's wraps exactly the items its scope covers now."""
+    wanted = {item.id: item for item in covered_items(session, grant.owner_id, scope_of(grant))}
+    held = set(
+        session.scalars(select(GrantItemKey.item_id).where(GrantItemKey.grant_id == grant.id))
+    )
+    gone = held - set(wanted)
+    if gone:
+        session.execute(
+            delete(GrantItemKey).where(
+                GrantItemKey.grant_id == grant.id, GrantItemKey.item_id.in_(gone)
+            )
+        )
+    for item_id in set(wanted) - held:
+        session.add(_wrap_under_grant(wanted[item_id], grant, grant_key, owner_key))
+    session.flush()
+
+
+def active_grant(session: Session, owner_id: str, recipient_id: str, now: datetime) -> Grant | None:
+    rows = session.scalars(
+        select(Grant).where(
+            Grant.owner_id == owner_id,
+            Grant.recipient_id == recipient_id,
+            Grant.revoked_at.is_(None),
+            Grant.sealed_key.is_not(None),
+            Grant.ends_at > now,
+        )
+    ).all()
+    return rows[0] if rows else None
+
+
+def create_grant(
+    session: Session,
+    owner: User,
+    owner_key: SymmetricKey,
+    recipient: User,
+    terms: ShareTerms,
+    now: datetime,
+) -> Grant:
+    if connection_between(session, owner.id, recipient.id) is None or not recipient.active:
+        raise NotConnectedError(recipient.id)
+    if active_grant(session, owner.id, recipient.id, now) is not None:
+        raise GrantExistsError(recipient.id)
+    if recipient.is_staff:
+        check_staff_key(recipient)
+    terms = _terms_for(recipient, terms)
+    grant = Grant(id=new_id(), owner_id=owner.id, recipient_id=recipient.id, created_at=now)
+    grant_key, wraps = keys.new_grant_key(
+        owner_key, owner.id, grant.id, recipient.id, recipient.public_key
+    )
+    grant.sealed_key = wraps.sealed_for_recipient
+    grant.owner_wrapped_key = wraps.wrapped_for_owner
+    _apply_terms(grant, grant_key, terms, now)
+    session.add(grant)
+    session.flush()
+    _sync_wraps(session, grant, grant_key, owner_key)
+    _log(session, owner, grant, Action.SHARE)
+    logger.info("grant %s to %s created by %s", grant.id, recipient.id, owner.id)
+    return grant
+
+
+def owner_grant_key(grant: Grant, owner_key: SymmetricKey) -> SymmetricKey:
+    if grant.owner_wrapped_key is None:
+        raise GrantNotFoundError(grant.id)
+    return keys.open_grant_key_as_owner(
+        owner_key, grant.owner_wrapped_key, grant.owner_id, grant.id, grant.recipient_id
+    )
+
+
+def change_grant(
+    session: Session,
+    owner: User,
+    owner_key: SymmetricKey,
+    grant: Grant,
+    terms: ShareTerms,
+    now: datetime,
+) -> None:
+    if not is_active(grant, now):
+        raise GrantNotFoundError(grant.id)
+    terms = _terms_for(session.get(User, grant.recipient_id), terms)
+    grant_key = owner_grant_key(grant, owner_key)
+    _apply_terms(grant, grant_key, terms, now)
+    session.flush()
+    _sync_wraps(session, grant, grant_key, owner_key)
+    _log(session, owner, grant, Action.CHANGE)
+
+
+def extend_grant(
+    session: Session, owner: User, grant: Grant, ends_at: datetime, now: datetime
+) -> None:
+    if not is_active(grant, now):
+        raise GrantNotFoundError(grant.id)
+    _check_end(ends_at, now)
+    grant.ends_at = ends_at
+    grant.updated_at = now
+    session.flush()
+    _log(session, owner, grant, Action.EXTEND)
+
+
+def _log(session: Session, actor: User | None, grant: Grant, action: Action) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        owner_id=grant.owner_id,
+        action=action,
+        object_type="grant",
+        object_id=grant.id,
+        grant=grant,
+    )
+
+
+def _check_end(ends_at: datetime, now: datetime) -> None:
+    if not now < ends_at <= now + MAX_GRANT:
+        raise ValueError("a share ends in the future, within the integration term")
+
+
+def _terms_for(recipient: User | None, terms: ShareTerms) -> ShareTerms:
+    """Only a regievoerder can verify certificates."""
+    if recipient is None or recipient.role_enum is not Role.REGIEVOERDER:
+        return replace(terms, may_verify=False)
+    return terms
+
+
+def _shred(session: Session, grant: Grant) -> None:
+    session.execute(delete(GrantItemKey).where(GrantItemKey.grant_id == grant.id))
+    grant.sealed_key = None
+    grant.owner_wrapped_key = None
+    grant.sealed_note = None
+
+
+def revoke_grant(session: Session, owner: User, grant: Grant, now: datetime) -> None:
+    """At once: the sealed grant key and every wrap under it are deleted."""
+    if grant.revoked_at is not None:
+        return
+    _shred(session, grant)
+    grant.revoked_at = now
+    grant.updated_at = now
+    session.flush()
+    _log(session, owner, grant, Action.REVOKE)
+    logger.info("grant %s revoked", grant.id)
+
+
+def purge_expired(session: Session, now: datetime) -> int:
+    """Remove the keys of every share past its end date (run from cron)."""
+    expired = session.scalars(
+        select(Grant).where(Grant.sealed_key.is_not(None), Grant.ends_at <= now)
+    ).all()
+    for grant in expired:
+        _shred(session, grant)
+        _log(session, None, grant, Action.EXPIRE)
+    session.flush()
+    return len(expired)
+
+
+def owner_grant(session: Session, owner_id: str, grant_id: str) -> Grant:
+    grant = session.get(Grant, grant_id) if len(grant_id) <= 32 else None
+    if grant is None or grant.owner_id != owner_id:
+        raise GrantNotFoundError(grant_id[:32])
+    return grant
+
+
+def grants_of_owner(session: Session, owner_id: str) -> Sequence[Grant]:
+    return session.scalars(
+        select(Grant).where(Grant.owner_id == owner_id).order_by(Grant.created_at.desc())
+    ).all()
+
+
+def read_note(grant: Grant, grant_key: SymmetricKey) -> GrantNote:
+    if grant.sealed_note is None:
+        return GrantNote("", "")
+    data = json.loads(
+        keys.open_grant_note(
+            grant_key, grant.sealed_note, grant.owner_id, grant.id, grant.recipient_id
+        )
+    )
+    return GrantNote(str(data.get("name", "")), str(data.get("purpose", "")))
+
+
+def sync_item(
+    session: Session, item: Item, item_key: SymmetricKey, owner_key: SymmetricKey
+) -> None:
+    """An item was written (new, or its domain changed): wrap its key under every active
+    grant whose scope now covers it, and drop the wraps of those that no longer do."""
+    if item.kind not in SHAREABLE:
+        return
+    grants = session.scalars(
+        select(Grant).where(
+            Grant.owner_id == item.owner_id,
+            Grant.revoked_at.is_(None),
+            Grant.owner_wrapped_key.is_not(None),
+        )
+    ).all()
+    if not grants:
+        return
+    held = set(
+        session.scalars(select(GrantItemKey.grant_id).where(GrantItemKey.item_id == item.id))
+    )
+    for grant in grants:
+        covers = scope_of(grant).covers(item)
+        if covers and grant.id not in held:
+            grant_key = owner_grant_key(grant, owner_key)
+            session.add(_wrap_item_key(item, grant, grant_key, item_key))
+        elif not covers and grant.id in held:
+            session.execute(
+                delete(GrantItemKey).where(
+                    GrantItemKey.grant_id == grant.id, GrantItemKey.item_id == item.id
+                )
+            )
+    session.flush()
+
+
+# -- grants: the recipient's side --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenGrant:
+    grant: Grant
+    key: SymmetricKey
+    note: GrantNote
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of(self.grant)
+
+
+def private_key_of(user: User, user_key: SymmetricKey) -> X25519PrivateKey:
+    return keys.unwrap_private_key(user_key, user.key_pair, user.id)
+
+
+def open_as_recipient(grant: Grant, private_key: X25519PrivateKey) -> OpenGrant:
+    if grant.sealed_key is None:
+        raise NoAccessError(grant.id)
+    grant_key = keys.open_grant_key_as_recipient(
+        private_key, grant.sealed_key, grant.owner_id, grant.id, grant.recipient_id
+    )
+    return OpenGrant(grant, grant_key, read_note(grant, grant_key))
+
+
+def open_as_owner(grant: Grant, owner_key: SymmetricKey) -> OpenGrant:
+    grant_key = owner_grant_key(grant, owner_key)
+    return OpenGrant(grant, grant_key, read_note(grant, grant_key))
+
+
+def grants_to(session: Session, recipient_id: str, now: datetime) -> Sequence[Grant]:
+    return session.scalars(
+        select(Grant).where(
+            Grant.recipient_id == recipient_id,
+            Grant.revoked_at.is_(None),
+            Grant.sealed_key.is_not(None),
+            Grant.ends_at > now,
+        )
+    ).all()
+
+
+def grant_for_recipient(
+    session: Session, recipient: User, private_key: X25519PrivateKey, owner_id: str, now: datetime
+) -> OpenGrant:
+    """The active grant of this owner to this recipient, opened; else ``NoAccessError``."""
+    grant = active_grant(session, owner_id[:32], recipient.id, now)
+    if grant is None:
+        raise NoAccessError(owner_id[:32])
+    try:
+        return open_as_recipient(grant, private_key)
+    except DecryptError:
+        logger.error("grant %s does not open for %s", grant.id, recipient.id)
+        raise NoAccessError(grant.id) from None
+
+
+def shared_items(session: Session, opened: OpenGrant) -> Sequence[Item]:
+    """The items the recipient sees: wrapped under the grant, still in scope, not archived."""
+    rows = session.scalars(
+        select(Item)
+        .join(GrantItemKey, GrantItemKey.item_id == Item.id)
+        .where(GrantItemKey.grant_id == opened.grant.id, Item.archived.is_(False))
+        .order_by(Item.updated_at.desc(), Item.id)
+    ).all()
+    scope = opened.scope
+    return [item for item in rows if scope.covers(item)]
+
+
+def shared_item_key(session: Session, opened: OpenGrant, item_id: str) -> tuple[Item, SymmetricKey]:
+    """One shared item and its key, or ``NoAccessError`` (not shared, gone or archived)."""
+    row = session.get(GrantItemKey, (opened.grant.id, item_id[:32]))
+    item = session.get(Item, item_id[:32]) if row is not None else None
+    if row is None or item is None or item.archived or not opened.scope.covers(item):
+        raise NoAccessError(item_id[:32])
+    item_key = keys.unwrap_item_key(
+        row.wrapped_key, opened.key, item.owner_id, item.id, opened.grant.id
+    )
+    return item, item_key

@@ -1,0 +1,175 @@
+"""The sharing journey in real Chromium: a newcomer on a Pixel 7 connects with a
+regievoerder by code, shares language and work for 3 months; the regievoerder (logged
+in with TOTP, on a laptop) sees exactly those items; the newcomer revokes and the
+regievoerder gets a 403 at once; the access log shows every step. axe-core on every
+new page, in Dutch and in Arabic."""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+
+from portfolio.accounts import services
+from portfolio.accounts.models import Role, User
+from portfolio.db import db
+from portfolio.entries import records
+from portfolio.entries import services as entries
+from portfolio.entries.goals import Goal
+from portfolio.entries.models import ItemKind
+from portfolio.vault import totp
+from tests.browser.conftest import axe_violations, shoot
+from tests.browser.test_goals import PASS, _owner, _page
+
+NEW = "de regie ligt bij de inburgeraar"
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def _axe(page: Page, name: str, lang: str) -> None:
+    shoot(page, f"sharing-{name}-{lang}")
+    violations = axe_violations(page)
+    assert violations == [], f"{name} ({lang}): {violations}"
+
+
+def _portfolio(live_app: Flask, username: str) -> None:
+    with live_app.app_context():
+        ctx = live_app.extensions["portfolio.vault"]
+        unlocked = services.authenticate(db.session, ctx, username, PASS)
+        owner, key = unlocked.user.id, unlocked.user_key
+        for title, domain in (
+            ("Read a Dutch newspaper", "language"),
+            ("Find work in care", "work"),
+            ("Sleep better", "health"),
+        ):
+            entries.create_goal(db.session, owner, key, domain, Goal(title=title))
+        fields = {"organisation": "Voedselbank Utrecht", "role": "Volunteer"}
+        entries.create_item(
+            db.session, owner, key, ItemKind.EXPERIENCE, "work", records.content(fields, [])
+        )
+        db.session.commit()
+
+
+def _staff(live_app: Flask, username: str, lang: str) -> str:
+    with live_app.app_context():
+        ctx = live_app.extensions["portfolio.vault"]
+        org = services.get_or_create_municipality(db.session, ctx, "Utrecht")
+        _, initial = services.create_staff(
+            db.session,
+            ctx,
+            username=username,
+            display_name="Sanne de Vries",
+            role=Role.REGIEVOERDER,
+            municipality=org,
+            locale=lang,
+        )
+        db.session.commit()
+    return initial
+
+
+def _staff_page(browser: Browser, base_url: str, username: str, initial: str, lang: str) -> Page:
+    """First login on a laptop: own passphrase, TOTP enrolment, then the workspace."""
+    context = browser.new_context(**LAPTOP, locale="nl-NL", bypass_csp=True)
+    page = context.new_page()
+    page.goto(base_url + "/login")
+    page.locator("#username").fill(username)
+    page.locator("#passphrase").fill(initial)
+    page.locator("form.stack button[type=submit]").click()
+    page.locator("#passphrase").fill(NEW)
+    page.locator("#passphrase_repeat").fill(NEW)
+    page.locator("form.stack button[type=submit]").click()
+    key = page.locator(".qr code").inner_text().replace(" ", "")
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    page.locator("#code").fill(totp.code_at(secret, int(time.time() // 30)))
+    page.locator("form.stack button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/workspace$"))
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_connect_share_see_revoke(
+    browser: Browser, playwright: Any, base_url: str, live_app: Flask, lang: str
+) -> None:
+    owner_name, staff_name = f"amal_{lang}", f"sanne_{lang}"
+    _owner(live_app, owner_name, lang)
+    _portfolio(live_app, owner_name)
+    staff = _staff_page(browser, base_url, staff_name, _staff(live_app, staff_name, lang), lang)
+    _axe(staff, "workspace-empty", lang)
+
+    # The regievoerder makes a code; the newcomer types it on the phone.
+    staff.goto(base_url + "/workspace/code")
+    staff.locator("main form button[type=submit]").click()
+    expect(staff.locator(".qr svg")).to_be_visible()
+    _axe(staff, "connect-code", lang)
+    code = staff.locator(".big-code").inner_text()
+    fingerprint = staff.locator(".fingerprint").inner_text()
+
+    owner = _page(browser, playwright, base_url, owner_name, lang)
+    owner.goto(base_url + "/sharing/")
+    _axe(owner, "index-empty", lang)
+    owner.locator("#code").fill(code.lower())
+    owner.locator("main form.stack button[type=submit]").click()
+    expect(owner.locator(".fingerprint")).to_have_text(fingerprint)
+    expect(owner.locator("main")).to_contain_text("Sanne de Vries")
+    _axe(owner, "connect-confirm", lang)
+    owner.locator("main form.actions button[type=submit]").click()
+
+    # The share: language and work, goals and work experience, for 3 months.
+    expect(owner).to_have_url(re.compile("/sharing/new/"))
+    expect(owner.locator("input[name=domains][value=health]")).not_to_be_checked()
+    _axe(owner, "share-form", lang)
+    owner.locator("#shown_name").fill("Amal Haddad")
+    for box in owner.locator("input[name=kinds]").all():
+        box.uncheck()
+    for box in owner.locator("input[name=domains]").all():
+        box.uncheck()
+    for value in ("goal", "experience"):
+        owner.locator(f"input[name=kinds][value={value}]").check()
+    for value in ("language", "work"):
+        owner.locator(f"input[name=domains][value={value}]").check()
+    owner.locator("input[name=period][value='3']").check()
+    owner.locator("main form.stack > button[type=submit]").click()
+    expect(owner.locator("main")).to_contain_text("Read a Dutch newspaper")
+    expect(owner.locator("main")).to_contain_text("Voedselbank Utrecht")
+    expect(owner.locator("main")).not_to_contain_text("Sleep better")
+    _axe(owner, "preview", lang)
+    owner.locator("button[name=step][value=confirm]").click()
+    expect(owner).to_have_url(re.compile(r"/sharing/[0-9a-f]{32}$"))
+    _axe(owner, "grant", lang)
+
+    # The regievoerder sees exactly those items.
+    staff.goto(base_url + "/workspace")
+    staff.locator("table.caseload a", has_text="Amal Haddad").click()
+    main = staff.locator("main")
+    expect(main).to_contain_text("Read a Dutch newspaper")
+    expect(main).to_contain_text("Find work in care")
+    expect(main).to_contain_text("Voedselbank Utrecht")
+    expect(main).not_to_contain_text("Sleep better")
+    _axe(staff, "client", lang)
+    client_url = staff.url
+    staff.locator("main a", has_text="Voedselbank Utrecht").click()
+    expect(staff.locator("h1")).to_contain_text("Voedselbank Utrecht")
+    _axe(staff, "client-item", lang)
+
+    # The newcomer stops sharing: a 403 at once, and off the caseload.
+    owner.locator("form[action$='/revoke'] button").click()
+    expect(owner).to_have_url(re.compile("/sharing/$"))
+    _axe(owner, "index-connected", lang)
+    response = staff.goto(client_url)
+    assert response is not None and response.status == 403
+    staff.goto(base_url + "/workspace")
+    expect(staff.locator("main")).not_to_contain_text("Amal Haddad")
+
+    # The access log shows every step.
+    owner.goto(base_url + "/sharing/log")
+    log = owner.locator("ol.log-list")
+    expect(log.locator("li")).to_have_count(6)  # connect, share, list, read, revoke, refusal
+    expect(log.locator("li.refused")).to_have_count(1)
+    _axe(owner, "log", lang)
+    with live_app.app_context():
+        assert db.session.query(User).filter_by(username=owner_name).one()
