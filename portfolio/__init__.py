@@ -56,6 +56,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         WTF_CSRF_SSL_STRICT=False,
         WTF_I18N_ENABLED=False,
         BABEL_DEFAULT_LOCALE="nl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",  # stored in UTC, shown in Dutch time
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
@@ -151,16 +152,19 @@ def _init_web(app: Flask, settings: Settings) -> None:
 
     http.init_app(app, hsts=settings.env == "production")
     access.init_app(app)
-    _connect_features()
+    _connect_features(app)
     templating.init_app(app)
     app.register_error_handler(VaultBusyError, lambda _e: http.render_error(503))
     app.extensions["portfolio.static_version"] = shell_version(Path(app.static_folder or ""))
     logging.getLogger("portfolio").setLevel(logging.INFO)
 
 
-def _connect_features() -> None:
-    """Sharing keeps grant wraps in step with item writes; entries does not import it."""
+def _connect_features(app: Flask) -> None:
+    """Sharing keeps grant wraps in step with item writes (entries does not import it),
+    and puts the count of new messages into every page's navigation."""
     from portfolio.entries.services import observe_items
     from portfolio.sharing.services import sync_item
+    from portfolio.sharing.views import badge_count
 
     observe_items(sync_item)
+    app.context_processor(badge_count)

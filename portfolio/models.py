@@ -6,8 +6,10 @@ from portfolio.entries.models import Item, ItemFile, LifeDomain
 from portfolio.sharing.models import (
     AccessEvent,
     AccessLogRetention,
+    Comment,
     ConnectCode,
     Connection,
+    Endorsement,
     Grant,
     GrantItemKey,
 )
@@ -16,8 +18,10 @@ __all__ = [
     "AccessEvent",
     "AccessLogRetention",
     "AuthSession",
+    "Comment",
     "ConnectCode",
     "Connection",
+    "Endorsement",
     "Grant",
     "GrantItemKey",
     "Item",

@@ -27,7 +27,7 @@ from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.web import account_key
 from portfolio.config import Settings
-from portfolio.db import db, dbs
+from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files, records, services
 from portfolio.entries.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries.domains import domain_name, named
@@ -37,6 +37,7 @@ from portfolio.entries.record_forms import RecordForm
 from portfolio.entries.records import RecordKind
 from portfolio.extensions import limiter
 from portfolio.forms import BaseForm
+from portfolio.sharing import comments, endorsements
 from portfolio.uploads.errors import Rejection, UploadRejected
 from portfolio.uploads.pipeline import CleanFile, FileKind, UploadLimits, clean_upload
 
@@ -236,8 +237,13 @@ def _render_show(spec: RecordKind, item: Item | None) -> str:
     facts: list[records.Fact] = []
     stored: list[files.StoredFile] = []
     title = str(spec.plural)
+    verified: list[endorsements.Verified] = []
+    feedback = None
     if item is not None:
-        fields, names = records.split(services.read_data(item, current_user_key()))
+        item_key, data = services.open_item(item, current_user_key())
+        fields, names = records.split(data)
+        verified = endorsements.shown(dbs(), item, item_key, data)
+        feedback = comments.summary_for_owner(dbs(), item, utcnow())
         facts = records.facts(spec.display_form(fields))
         stored = files.files_of(dbs(), item, names)
         title = records.title(spec, fields)
@@ -254,6 +260,8 @@ def _render_show(spec: RecordKind, item: Item | None) -> str:
         form=EmptyForm(),
         max_mb=_settings().max_upload_bytes // (1024 * 1024),
         max_bytes=_settings().max_upload_bytes,
+        verified=verified,
+        feedback=feedback,
     )
 
 

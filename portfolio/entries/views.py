@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
-from portfolio.db import db, dbs
+from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files, records, services
 from portfolio.entries.domains import domain_name, named
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
@@ -21,6 +21,7 @@ from portfolio.entries.forms import STATUS_LABELS, TERM_LABELS, GoalForm
 from portfolio.entries.goals import Goal
 from portfolio.entries.models import Item, ItemKind
 from portfolio.entries.record_views import delete_blobs
+from portfolio.sharing import comments
 
 bp = Blueprint("entries", __name__, url_prefix="/portfolio")
 
@@ -169,6 +170,7 @@ def show_goal(item_id: str) -> str:
         term_labels=TERM_LABELS,
         evidence=_evidence_of(goal),
         form=EmptyForm(),
+        feedback=comments.summary_for_owner(dbs(), item, utcnow()),
     )
 
 

@@ -24,6 +24,7 @@ from portfolio.entries.domains import named
 from portfolio.extensions import limiter
 from portfolio.i18n import LANG_COOKIE, is_supported
 from portfolio.progress import services as progress
+from portfolio.sharing.views import new_feedback
 
 bp = Blueprint("pages", __name__)
 
@@ -90,6 +91,7 @@ def dashboard() -> str:
         reminders=reminders.for_owner(
             session, current_user.id, current_user_key(), utcnow().date()
         ),
+        feedback=new_feedback(),
     )
     db.session.commit()  # a summary rebuilt from the goals is kept
     return page

@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portfolio.entries.forms import CheckboxList, select_choices
@@ -130,6 +138,11 @@ class ShareForm(EndDateMixin, BaseForm):
             no_control_characters,
         ],
     )
+    may_comment = BooleanField(_l("They may write feedback on what you share"), default=True)
+    may_verify = BooleanField(
+        _l("They may mark your certificates and exam results as checked (verified)"),
+        default=True,
+    )
     step = HiddenField(default="preview")
 
     def set_choices(
@@ -145,6 +158,18 @@ class ShareForm(EndDateMixin, BaseForm):
     def validate_items(self, field: Any) -> None:
         if not (self.kinds.data or field.data):
             raise ValidationError(_l("Please choose what you share."))
+
+
+class CommentForm(BaseForm):
+    text = TextAreaField(
+        _l("Your message"),
+        validators=[
+            DataRequired(message=_l("Please write a message.")),
+            Length(max=2000, message=_l("Please use at most 2000 characters.")),
+            no_control_characters,
+        ],
+    )
+    partner = HiddenField()
 
 
 class ExtendForm(EndDateMixin, BaseForm):

@@ -38,6 +38,9 @@ class Action(enum.StrEnum):
     EXTEND = "extend"
     REVOKE = "revoke"
     EXPIRE = "expire"
+    COMMENT = "comment"
+    VERIFY = "verify"
+    WITHDRAW = "withdraw"
     CONNECT = "connect"
     DISCONNECT = "disconnect"
     DENY = "deny"
@@ -150,3 +153,44 @@ class AccessLogRetention(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Comment(Base):
+    """Feedback on an item, in a thread between its owner and one recipient (the
+    partner). The text is sealed under the item's key: the owner opens it with the user
+    key, the partner through their grant, nobody after revocation."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_item_partner", "item_id", "partner_id"),
+        Index("ix_comments_owner_seen", "owner_id", "seen_at"),
+        Index("ix_comments_partner_seen", "partner_id", "seen_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(32))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column()  # by the other side of the thread
+
+
+class Endorsement(Base):
+    """A regievoerder's "verified" on a certificate: a statement signed with the
+    municipality's key. The statement names the staff member and the municipality (not
+    the newcomer's content) and carries a MAC of the item's content under the item key,
+    so whoever can read the item can tell if it changed after it was verified."""
+
+    __tablename__ = "endorsements"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endorser_id: Mapped[str] = mapped_column(String(32))
+    municipality_id: Mapped[str] = mapped_column(String(32))
+    statement: Mapped[str] = mapped_column(Text)  # canonical JSON, as signed
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()

@@ -12,7 +12,8 @@ from typing import Any
 
 import segno
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role, User
+from portfolio.accounts.web import vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files
 from portfolio.entries import services as entries
@@ -30,10 +32,10 @@ from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.models import Item
 from portfolio.entries.record_views import blob_store, file_response
-from portfolio.sharing import audit, present
+from portfolio.sharing import audit, comments, endorsements, present
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import NoAccessError
-from portfolio.sharing.forms import PURPOSE_LABELS
+from portfolio.sharing.forms import PURPOSE_LABELS, CommentForm
 from portfolio.sharing.models import Action, CodePurpose, GrantItemKey, Relation
 from portfolio.vault import signing
 from portfolio.vault.envelope import SymmetricKey
@@ -53,6 +55,7 @@ class CaseRow:
     last_update: datetime | None
     ends_at: datetime
     url: str
+    unseen: int
 
     @property
     def last_day(self) -> date:
@@ -80,6 +83,7 @@ def caseload_rows(
             .group_by(GrantItemKey.grant_id)
         )
     }
+    unseen = comments.unseen_for_partner(session, recipient.id)
     rows = []
     prefix = url_for("clients.client", owner_id="-")[:-1]  # one url_for, not 150
     for grant in grants:
@@ -94,6 +98,7 @@ def caseload_rows(
                 last,
                 grant.ends_at,
                 prefix + grant.owner_id,
+                unseen.get(grant.owner_id, 0),
             )
         )
     return rows
@@ -243,17 +248,108 @@ def client(owner_id: str) -> str:
 @roles(*RECIPIENTS)
 def item(owner_id: str, item_id: str) -> str:
     opened = _opened(owner_id)
-    shared, data, _key = _shared(opened, item_id)
+    shared, data, item_key = _shared(opened, item_id)
     _log(opened, Action.READ, "item", shared.id)
+    return _render_item(opened, shared, data, item_key, CommentForm())
+
+
+def _render_item(
+    opened: sharing.OpenGrant,
+    shared: Item,
+    data: dict[str, Any],
+    item_key: SymmetricKey,
+    form: CommentForm,
+) -> str:
+    session, now = dbs(), utcnow()
     shown = present.shown(shared, data, opened.scope)
-    stored = files.files_of(dbs(), shared, shown.files) if shown.files else []
-    return render_template(
+    stored = files.files_of(session, shared, shown.files) if shown.files else []
+    verified = endorsements.shown(session, shared, item_key, data)
+    page = render_template(
         "clients/item.html",
         opened=opened,
         shown=shown,
         files=stored,
-        domain=dict(named(entries.life_domains(dbs()))).get(shared.domain_code or "", ""),
+        domain=dict(named(entries.life_domains(session))).get(shared.domain_code or "", ""),
+        thread=comments.thread(session, shared, item_key, current_user.id),
+        form=form,
+        verified=verified,
+        may_verify=_may_verify(opened, shared)
+        and not any(v.endorsement.endorser_id == current_user.id for v in verified),
     )
+    comments.mark_seen(session, shared.id, current_user.id, current_user.id, now)
+    db.session.commit()
+    return page
+
+
+def _may_verify(opened: sharing.OpenGrant, shared: Item) -> bool:
+    return (
+        opened.grant.may_verify
+        and current_user.role_enum is Role.REGIEVOERDER
+        and shared.kind in endorsements.VERIFIABLE
+    )
+
+
+@bp.route("/clients/<owner_id>/items/<item_id>/comments", methods=["POST"])
+@roles(*RECIPIENTS)
+def comment(owner_id: str, item_id: str) -> str | Response:
+    opened = _opened(owner_id)
+    shared, data, item_key = _shared(opened, item_id)
+    if not opened.grant.may_comment:
+        _deny(owner_id, "item", shared.id)
+        abort(403)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_item(opened, shared, data, item_key, form)
+    comments.add(
+        dbs(), shared, item_key, current_user, current_user.id, form.text.data.strip(), utcnow()
+    )
+    _log(opened, Action.COMMENT, "item", shared.id)
+    flash(_("Your message is sent."), "success")
+    return redirect(url_for("clients.item", owner_id=owner_id, item_id=shared.id) + "#thread")
+
+
+@bp.route("/clients/<owner_id>/items/<item_id>/verify", methods=["POST"])
+@roles(Role.REGIEVOERDER)
+def verify(owner_id: str, item_id: str) -> Response:
+    """Mark a certificate as checked: signed with the municipality's key."""
+    opened = _opened(owner_id)
+    shared, data, item_key = _shared(opened, item_id)
+    if not _may_verify(opened, shared) or not EmptyForm().validate_on_submit():
+        _deny(owner_id, "item", shared.id)
+        abort(403)
+    try:
+        endorsements.endorse(
+            dbs(), vault_context().app_keys, current_user, shared, item_key, data, utcnow()
+        )
+    except endorsements.NotVerifiableError:
+        db.session.rollback()
+        flash(_("You already verified this."), "info")
+    else:
+        _log(opened, Action.VERIFY, "item", shared.id)
+        flash(_("You marked this as verified."), "success")
+    return redirect(url_for("clients.item", owner_id=owner_id, item_id=shared.id))
+
+
+@bp.route(
+    "/clients/<owner_id>/items/<item_id>/endorsements/<endorsement_id>/withdraw",
+    methods=["POST"],
+)
+@roles(Role.REGIEVOERDER)
+def withdraw(owner_id: str, item_id: str, endorsement_id: str) -> Response:
+    opened = _opened(owner_id)
+    shared, _data, _key = _shared(opened, item_id)
+    endorsement = next(
+        (e for e in endorsements.active(dbs(), shared) if e.id == endorsement_id), None
+    )
+    if endorsement is None or endorsement.endorser_id != current_user.id:
+        _deny(owner_id, "item", shared.id)
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    endorsements.withdraw(dbs(), endorsement, current_user, utcnow())
+    _log(opened, Action.WITHDRAW, "item", shared.id)
+    flash(_("Your verification is withdrawn."), "success")
+    return redirect(url_for("clients.item", owner_id=owner_id, item_id=shared.id))
 
 
 @bp.route("/clients/<owner_id>/items/<item_id>/files/<file_id>")

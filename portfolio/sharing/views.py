@@ -18,10 +18,13 @@ from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role, User
 from portfolio.accounts.web import account_key
 from portfolio.db import db, dbs, utcnow
+from portfolio.entries import records
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
+from portfolio.entries.errors import ItemNotFoundError
+from portfolio.entries.models import Item, ItemKind
 from portfolio.extensions import limiter
-from portfolio.sharing import audit, present
+from portfolio.sharing import audit, comments, present
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import (
     CodeNotValidError,
@@ -36,6 +39,7 @@ from portfolio.sharing.forms import (
     PURPOSE_LABELS,
     RELATION_LABELS,
     CodeForm,
+    CommentForm,
     ConfirmCodeForm,
     ExtendForm,
     InviteForm,
@@ -185,6 +189,8 @@ def _share_form(person: User, grant: Grant | None) -> ShareForm:
             form.shown_name.data = opened.note.shown_name
             form.purpose.data = grant.purpose
             form.purpose_text.data = opened.note.purpose_text
+            form.may_comment.data = grant.may_comment
+            form.may_verify.data = grant.may_verify
         else:
             relation = _relation(person)
             scope = default_scope(relation, [c.value for c in form.domains.choices])
@@ -220,6 +226,8 @@ def _terms(form: ShareForm) -> sharing.ShareTerms:
         purpose_text=(form.purpose_text.data or "").strip(),
         shown_name=form.shown_name.data.strip(),
         ends_at=end_of_day(form.ends_on(utcnow().date())),
+        may_comment=bool(form.may_comment.data),
+        may_verify=bool(form.may_verify.data),
     )
 
 
@@ -405,6 +413,65 @@ def disconnect(connection_id: str) -> Response:
     return redirect(url_for("sharing.index"))
 
 
+# -- feedback on my items -----------------------------------------------------------------
+
+
+@bp.route("/items/<item_id>/feedback", methods=["GET", "POST"])
+@roles(Role.OWNER)
+def feedback(item_id: str) -> str | Response:
+    """The owner's threads on one item: one per person who may comment or has written."""
+    session, now = dbs(), utcnow()
+    try:
+        item = entries.get_item(session, current_user.id, item_id)
+    except ItemNotFoundError:
+        abort(404)
+    item_key, data = entries.open_item(item, current_user_key())
+    writable = set(comments.partners_who_may_comment(session, item, now))
+    partners = writable | set(comments.partners_with_threads(session, item))
+    form = CommentForm()
+    if form.validate_on_submit():
+        if form.partner.data not in writable:
+            abort(404)
+        comments.add(
+            session, item, item_key, current_user, form.partner.data, form.text.data.strip(), now
+        )
+        db.session.commit()
+        flash(_("Your message is sent."), "success")
+        return redirect(
+            url_for("sharing.feedback", item_id=item.id) + f"#thread-{form.partner.data}"
+        )
+    people = _names(partners)
+    threads = [
+        (people[p], comments.thread(session, item, item_key, p), p in writable)
+        for p in sorted(partners, key=lambda p: people[p].display_name or people[p].username)
+        if p in people
+    ]
+    page = render_template(
+        "sharing/feedback.html",
+        item=item,
+        title=present.title_of(item, data),
+        threads=threads,
+        form=form,
+        back=item_url(item),
+    )
+    for partner in partners:
+        comments.mark_seen(session, item.id, partner, current_user.id, now)
+    db.session.commit()
+    return page
+
+
+def item_url(item: Item) -> str:
+    """Where the owner reads an item of any kind."""
+    if item.kind == ItemKind.GOAL.value:
+        return url_for("entries.show_goal", item_id=item.id)
+    spec = records.BY_KIND.get(ItemKind(item.kind))
+    if spec is None:
+        return url_for("entries.index")
+    if spec.single:
+        return url_for("records.show_single", slug=spec.slug)
+    return url_for("records.show", slug=spec.slug, item_id=item.id)
+
+
 # -- who looked at my data ------------------------------------------------------------------
 
 
@@ -460,3 +527,24 @@ EVENT_LABELS = {
 
 def event_label(action: str, object_type: str) -> str:
     return str(EVENT_LABELS.get((action, object_type)) or ACTION_LABELS.get(action, action))
+
+
+def new_feedback() -> list[tuple[str, str, int]]:
+    """(title, URL, count) of the owner's items with messages they have not seen."""
+    session = dbs()
+    unseen = comments.unseen_for_owner(session, current_user.id)
+    rows = []
+    for item_id, count in unseen.items():
+        item = session.get(Item, item_id)
+        if item is None:
+            continue
+        title = present.title_of(item, entries.read_data(item, current_user_key()))
+        rows.append((title, url_for("sharing.feedback", item_id=item.id), count))
+    return rows
+
+
+def badge_count() -> dict[str, int]:
+    """The navigation's badge: new feedback (owners) or new replies (recipients)."""
+    if not current_user.is_authenticated or current_user.role == Role.ADMIN.value:
+        return {"new_messages": 0}
+    return {"new_messages": comments.unseen_count(dbs(), current_user)}

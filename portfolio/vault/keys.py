@@ -240,6 +240,40 @@ def decrypt_file(item_key: SymmetricKey, envelope: bytes, owner_id: str, blob_id
     return open_(item_key, envelope, canonical_aad("file.content", owner=owner_id, blob=blob_id))
 
 
+def encrypt_comment(
+    item_key: SymmetricKey, text: str, owner_id: str, item_id: str, comment_id: str, author_id: str
+) -> bytes:
+    """Feedback on an item, under the item's key: its owner and the recipients who hold
+    the item through a grant can read it. The author is bound, so it cannot be swapped."""
+    aad = canonical_aad(
+        "item.comment", owner=owner_id, item=item_id, comment=comment_id, author=author_id
+    )
+    return seal(item_key, text.encode("utf-8"), aad)
+
+
+def decrypt_comment(
+    item_key: SymmetricKey,
+    envelope: bytes,
+    owner_id: str,
+    item_id: str,
+    comment_id: str,
+    author_id: str,
+) -> str:
+    aad = canonical_aad(
+        "item.comment", owner=owner_id, item=item_id, comment=comment_id, author=author_id
+    )
+    return open_(item_key, envelope, aad).decode("utf-8")
+
+
+def content_mac(item_key: SymmetricKey, owner_id: str, item_id: str, content: bytes) -> str:
+    """A MAC of an item's plaintext under a key derived from the item key: whoever can
+    read the item can tell whether it changed since a statement was signed over it,
+    and nobody else learns anything from it."""
+    mac_key = hkdf(item_key.material, "item.content.mac")
+    message = canonical_aad("item.content.mac", owner=owner_id, item=item_id) + content
+    return hmac.new(mac_key, message, hashlib.sha256).hexdigest()
+
+
 # -- grant keys --------------------------------------------------------------------------
 
 

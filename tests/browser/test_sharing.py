@@ -51,6 +51,10 @@ def _portfolio(live_app: Flask, username: str) -> None:
         entries.create_item(
             db.session, owner, key, ItemKind.EXPERIENCE, "work", records.content(fields, [])
         )
+        certificate = {"title": "Diploma verpleegkunde", "certificate_type": "foreign"}
+        entries.create_item(
+            db.session, owner, key, ItemKind.CERTIFICATE, "work", records.content(certificate, [])
+        )
         db.session.commit()
 
 
@@ -128,7 +132,7 @@ def test_connect_share_see_revoke(
         box.uncheck()
     for box in owner.locator("input[name=domains]").all():
         box.uncheck()
-    for value in ("goal", "experience"):
+    for value in ("goal", "experience", "certificate"):
         owner.locator(f"input[name=kinds][value={value}]").check()
     for value in ("language", "work"):
         owner.locator(f"input[name=domains][value={value}]").check()
@@ -140,6 +144,7 @@ def test_connect_share_see_revoke(
     _axe(owner, "preview", lang)
     owner.locator("button[name=step][value=confirm]").click()
     expect(owner).to_have_url(re.compile(r"/sharing/[0-9a-f]{32}$"))
+    grant_url = owner.url
     _axe(owner, "grant", lang)
 
     # The regievoerder sees exactly those items.
@@ -156,6 +161,32 @@ def test_connect_share_see_revoke(
     expect(staff.locator("h1")).to_contain_text("Voedselbank Utrecht")
     _axe(staff, "client-item", lang)
 
+    # Feedback and verification on the certificate.
+    staff.goto(client_url)
+    staff.locator("main a", has_text="Diploma verpleegkunde").click()
+    staff.locator("#text").fill("Neem het originele diploma mee naar ons gesprek.")
+    staff.locator("form[action$='/comments'] button").click()
+    expect(staff.locator(".thread")).to_contain_text("Neem het originele diploma mee")
+    staff.locator("form[action$='/verify'] button").click()
+    expect(staff.locator(".verified")).to_contain_text("Sanne de Vries")
+    _axe(staff, "client-certificate", lang)
+
+    owner.goto(base_url + "/home")
+    expect(owner.locator("nav .badge")).to_contain_text("1")
+    _axe(owner, "dashboard-feedback", lang)
+    owner.locator("main a", has_text="Diploma verpleegkunde").click()
+    expect(owner.locator(".thread")).to_contain_text("Neem het originele diploma mee")
+    _axe(owner, "feedback", lang)
+    owner.locator("textarea[name=text]").fill("Dank je, dat doe ik.")
+    owner.locator("main form.stack button[type=submit]").click()
+    expect(owner.locator(".thread")).to_contain_text("Dank je, dat doe ik.")
+    owner.locator("main > p > a").last.click()  # back to the certificate
+    expect(owner.locator(".verified")).to_contain_text("Sanne de Vries")
+    _axe(owner, "certificate-verified", lang)
+    staff.goto(base_url + "/workspace")
+    expect(staff.locator("table.caseload .badge")).to_have_text("1")
+    owner.goto(grant_url)
+
     # The newcomer stops sharing: a 403 at once, and off the caseload.
     owner.locator("form[action$='/revoke'] button").click()
     expect(owner).to_have_url(re.compile("/sharing/$"))
@@ -168,8 +199,9 @@ def test_connect_share_see_revoke(
     # The access log shows every step.
     owner.goto(base_url + "/sharing/log")
     log = owner.locator("ol.log-list")
-    expect(log.locator("li")).to_have_count(6)  # connect, share, list, read, revoke, refusal
+    # connect, share, lists and reads, a comment, a verification, the revocation, a refusal
     expect(log.locator("li.refused")).to_have_count(1)
+    assert log.locator("li").count() >= 10
     _axe(owner, "log", lang)
     with live_app.app_context():
         assert db.session.query(User).filter_by(username=owner_name).one()

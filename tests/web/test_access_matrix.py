@@ -168,6 +168,8 @@ def _url(rule, ids: Ids) -> str | None:
             values[name] = ids.r1_id
         elif name == "index":
             values[name] = 0
+        elif name == "endorsement_id":
+            values[name] = "0" * 32
         else:
             return None
     path = rule.rule
