@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.entries.record_views import bp as records_bp
     from portfolio.entries.views import bp as entries_bp
     from portfolio.pages.views import bp as pages_bp
+    from portfolio.pip.views import bp as plan_bp
     from portfolio.progress.views import bp as progress_bp
     from portfolio.pwa.views import bp as pwa_bp
     from portfolio.sharing.recipient_views import bp as clients_bp
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         progress_bp,
         sharing_bp,
         clients_bp,
+        plan_bp,
         admin_bp,
         pwa_bp,
     )
@@ -164,7 +166,8 @@ def _connect_features(app: Flask) -> None:
     and puts the count of new messages into every page's navigation."""
     from portfolio.entries.services import observe_items
     from portfolio.sharing.services import sync_item
-    from portfolio.sharing.views import badge_count
+    from portfolio.sharing.views import badge_count, claim_before_request
 
     observe_items(sync_item)
     app.context_processor(badge_count)
+    app.before_request(claim_before_request)

@@ -20,7 +20,7 @@ from portfolio.entries import records
 from portfolio.entries.blobs import BlobStore
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.models import Item, ItemFile
-from portfolio.entries.services import open_item, seal
+from portfolio.entries.services import open_item, owner_item_key, seal
 from portfolio.uploads.pipeline import CleanFile, FileKind
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
@@ -108,7 +108,7 @@ def read(
     store: BlobStore, item: Item, row: ItemFile, user_key: SymmetricKey, *, thumbnail: bool
 ) -> bytes:
     """The plaintext of a file or its thumbnail, decrypted for this response only."""
-    item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
+    item_key = owner_item_key(item, user_key)
     return read_with_item_key(store, item, row, item_key, thumbnail=thumbnail)
 
 

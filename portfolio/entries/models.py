@@ -35,6 +35,8 @@ class ItemKind(enum.StrEnum):
     ABOUT_ME = "about_me"  # one per owner
     INTEGRATION = "integration"  # one per owner: route, term, components
     SUMMARY = "summary"  # one per owner, internal: what the dashboard needs, in one envelope
+    PIP = "pip"  # one agreed version of the plan (PIP); never changed once written
+    PIP_PROPOSAL = "pip_proposal"  # a proposed change of the plan, with its answer
 
 
 class Item(Base):
@@ -47,7 +49,11 @@ class Item(Base):
     domain_code: Mapped[str | None] = mapped_column(
         ForeignKey("life_domains.code", ondelete="RESTRICT"), index=True
     )
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary(128))  # item key under the user key
+    # The item key under the owner's user key. An item a recipient wrote (a proposal) has
+    # its key sealed to the owner's public key instead, until the owner's next request
+    # wraps it under the user key (``sharing.services.claim_sealed``).
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(128))
+    sealed_key: Mapped[bytes | None] = mapped_column(LargeBinary(160))
     content: Mapped[bytes] = mapped_column(LargeBinary)  # one envelope of JSON
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -44,9 +44,17 @@ def seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
     item.content = keys.encrypt_field(item_key, text, item.owner_id, item.id, CONTENT_FIELD)
 
 
+def owner_item_key(item: Item, user_key: SymmetricKey) -> SymmetricKey:
+    """The item key under the owner's user key; an item still sealed to the owner (written
+    by a recipient, not yet claimed) is not found here."""
+    if item.wrapped_key is None:
+        raise ItemNotFoundError(item.id)
+    return keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
+
+
 def open_item(item: Item, user_key: SymmetricKey) -> tuple[SymmetricKey, dict[str, Any]]:
     try:
-        item_key = keys.unwrap_item_key(item.wrapped_key, user_key, item.owner_id, item.id)
+        item_key = owner_item_key(item, user_key)
     except DecryptError:
         logger.error("item %s of %s does not decrypt", item.id, item.owner_id)
         raise
@@ -122,7 +130,10 @@ def list_items(
     archived: bool = False,
 ) -> Sequence[Item]:
     query = select(Item).where(
-        Item.owner_id == owner_id, Item.kind == kind.value, Item.archived.is_(archived)
+        Item.owner_id == owner_id,
+        Item.kind == kind.value,
+        Item.archived.is_(archived),
+        Item.wrapped_key.is_not(None),
     )
     if domain:
         query = query.where(Item.domain_code == domain)
@@ -234,7 +245,11 @@ def page_of_items(
 ) -> Page:
     """One page of the owner's items, newest change first; one row more tells if there is
     a next page."""
-    query = select(Item).where(Item.owner_id == owner_id, Item.kind.in_([k.value for k in kinds]))
+    query = select(Item).where(
+        Item.owner_id == owner_id,
+        Item.kind.in_([k.value for k in kinds]),
+        Item.wrapped_key.is_not(None),
+    )
     if archived is not None:
         query = query.where(Item.archived.is_(archived))
     if domain:

@@ -139,6 +139,9 @@ class ShareForm(EndDateMixin, BaseForm):
         ],
     )
     may_comment = BooleanField(_l("They may write feedback on what you share"), default=True)
+    may_propose = BooleanField(
+        _l("They may propose changes to your plan (PIP); you decide"), default=True
+    )
     may_verify = BooleanField(
         _l("They may mark your certificates and exam results as checked (verified)"),
         default=True,

@@ -39,6 +39,8 @@ class Action(enum.StrEnum):
     REVOKE = "revoke"
     EXPIRE = "expire"
     COMMENT = "comment"
+    PROPOSE = "propose"
+    DECIDE = "decide"
     VERIFY = "verify"
     WITHDRAW = "withdraw"
     CONNECT = "connect"

@@ -29,7 +29,10 @@ KIND_LABELS = {
     ItemKind.REFLECTION.value: _l("Reflections (my diary)"),
     ItemKind.ABOUT_ME.value: _l("About me and my future"),
     ItemKind.INTEGRATION.value: _l("My integration: route and term"),
+    ItemKind.PIP.value: _l("My plan (PIP) and proposals to change it"),
+    ItemKind.PIP_PROPOSAL.value: _l("My plan (PIP) and proposals to change it"),
 }
+PLAN_KINDS = frozenset({ItemKind.PIP.value, ItemKind.PIP_PROPOSAL.value})
 KIND_ICONS = {
     ItemKind.GOAL.value: "star",
     ItemKind.LANGUAGE_LEVEL.value: "language",
@@ -100,7 +103,17 @@ def _record(item: Item, data: dict[str, Any]) -> Shown:
     )
 
 
+def _plan(item: Item, data: dict[str, Any]) -> Shown:
+    if item.kind == ItemKind.PIP.value:
+        title = _("Plan (PIP), version %(number)s", number=data.get("number", "?"))
+    else:
+        title = _("Proposal to change the plan (PIP)")
+    return Shown(item, title, "route", str(KIND_LABELS[item.kind]))
+
+
 def shown(item: Item, data: dict[str, Any], scope: Scope) -> Shown:
+    if item.kind in PLAN_KINDS:
+        return _plan(item, data)
     if item.kind == ItemKind.GOAL.value:
         return _goal(item, data)
     if item.kind == ItemKind.LANGUAGE_LEVEL.value:

@@ -174,7 +174,7 @@ def connect_code() -> str:
 # -- one client ---------------------------------------------------------------------------
 
 
-def _deny(owner_id: str, object_type: str, object_id: str | None) -> None:
+def deny(owner_id: str, object_type: str, object_id: str | None) -> None:
     """Log a refusal where the owner will read it (only for a real owner id)."""
     if dbs().get(User, owner_id[:32]) is not None:
         audit.record(
@@ -206,11 +206,11 @@ def _log(
     db.session.commit()
 
 
-def _opened(owner_id: str) -> sharing.OpenGrant:
+def opened_for(owner_id: str) -> sharing.OpenGrant:
     try:
         return sharing.grant_for_recipient(dbs(), current_user, _private_key(), owner_id, utcnow())
     except NoAccessError:
-        _deny(owner_id, "portfolio", None)
+        deny(owner_id, "portfolio", None)
         abort(403)
 
 
@@ -218,7 +218,7 @@ def _shared(opened: sharing.OpenGrant, item_id: str) -> tuple[Item, dict[str, An
     try:
         item, item_key = sharing.shared_item_key(dbs(), opened, item_id)
     except NoAccessError:
-        _deny(opened.grant.owner_id, "item", item_id)
+        deny(opened.grant.owner_id, "item", item_id)
         abort(404)
     return item, entries.read_with_item_key(item, item_key), item_key
 
@@ -226,7 +226,7 @@ def _shared(opened: sharing.OpenGrant, item_id: str) -> tuple[Item, dict[str, An
 @bp.route("/clients/<owner_id>")
 @roles(*RECIPIENTS)
 def client(owner_id: str) -> str:
-    opened = _opened(owner_id)
+    opened = opened_for(owner_id)
     session = dbs()
     grouped: dict[str, list[present.Shown]] = defaultdict(list)
     for item in sharing.shared_items(session, opened):
@@ -247,7 +247,7 @@ def client(owner_id: str) -> str:
 @bp.route("/clients/<owner_id>/items/<item_id>")
 @roles(*RECIPIENTS)
 def item(owner_id: str, item_id: str) -> str:
-    opened = _opened(owner_id)
+    opened = opened_for(owner_id)
     shared, data, item_key = _shared(opened, item_id)
     _log(opened, Action.READ, "item", shared.id)
     return _render_item(opened, shared, data, item_key, CommentForm())
@@ -292,10 +292,10 @@ def _may_verify(opened: sharing.OpenGrant, shared: Item) -> bool:
 @bp.route("/clients/<owner_id>/items/<item_id>/comments", methods=["POST"])
 @roles(*RECIPIENTS)
 def comment(owner_id: str, item_id: str) -> str | Response:
-    opened = _opened(owner_id)
+    opened = opened_for(owner_id)
     shared, data, item_key = _shared(opened, item_id)
     if not opened.grant.may_comment:
-        _deny(owner_id, "item", shared.id)
+        deny(owner_id, "item", shared.id)
         abort(403)
     form = CommentForm()
     if not form.validate_on_submit():
@@ -312,10 +312,10 @@ def comment(owner_id: str, item_id: str) -> str | Response:
 @roles(Role.REGIEVOERDER)
 def verify(owner_id: str, item_id: str) -> Response:
     """Mark a certificate as checked: signed with the municipality's key."""
-    opened = _opened(owner_id)
+    opened = opened_for(owner_id)
     shared, data, item_key = _shared(opened, item_id)
     if not _may_verify(opened, shared) or not EmptyForm().validate_on_submit():
-        _deny(owner_id, "item", shared.id)
+        deny(owner_id, "item", shared.id)
         abort(403)
     try:
         endorsements.endorse(
@@ -336,13 +336,13 @@ def verify(owner_id: str, item_id: str) -> Response:
 )
 @roles(Role.REGIEVOERDER)
 def withdraw(owner_id: str, item_id: str, endorsement_id: str) -> Response:
-    opened = _opened(owner_id)
+    opened = opened_for(owner_id)
     shared, _data, _key = _shared(opened, item_id)
     endorsement = next(
         (e for e in endorsements.active(dbs(), shared) if e.id == endorsement_id), None
     )
     if endorsement is None or endorsement.endorser_id != current_user.id:
-        _deny(owner_id, "item", shared.id)
+        deny(owner_id, "item", shared.id)
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -355,7 +355,7 @@ def withdraw(owner_id: str, item_id: str, endorsement_id: str) -> Response:
 @bp.route("/clients/<owner_id>/items/<item_id>/files/<file_id>")
 @roles(*RECIPIENTS)
 def file(owner_id: str, item_id: str, file_id: str) -> Response:
-    opened = _opened(owner_id)
+    opened = opened_for(owner_id)
     shared, data, item_key = _shared(opened, item_id)
     thumbnail = request.args.get("size") == "thumb"
     try:
@@ -368,7 +368,7 @@ def file(owner_id: str, item_id: str, file_id: str) -> Response:
             thumbnail=thumbnail,
         )
     except (ItemNotFoundError, BlobNotFoundError):
-        _deny(opened.grant.owner_id, "file", file_id)
+        deny(opened.grant.owner_id, "file", file_id)
         abort(404)
     if not thumbnail:
         _log(opened, Action.READ, "file", row.id)

@@ -17,8 +17,12 @@ SHAREABLE_KINDS: tuple[ItemKind, ...] = (
     ItemKind.REFLECTION,
     ItemKind.ABOUT_ME,
     ItemKind.INTEGRATION,
+    ItemKind.PIP,
 )
 SHAREABLE = frozenset(k.value for k in SHAREABLE_KINDS)
+# Item kinds that go with a chosen kind: proposals go with the plan (PIP).
+KIND_GROUPS = {ItemKind.PIP_PROPOSAL.value: ItemKind.PIP.value}
+ITEM_KINDS = SHAREABLE | frozenset(KIND_GROUPS)
 SENSITIVE_DOMAINS = frozenset({"health"})  # special-category data: never in a default scope
 
 
@@ -49,17 +53,20 @@ class Scope:
 
     @property
     def _undomained(self) -> bool:
-        return bool(self.kinds & {ItemKind.ABOUT_ME.value, ItemKind.INTEGRATION.value})
+        return bool(
+            self.kinds & {ItemKind.ABOUT_ME.value, ItemKind.INTEGRATION.value, ItemKind.PIP.value}
+        )
 
     def covers(self, item: Item) -> bool:
         """Single items always; otherwise a chosen kind in a chosen domain. Items with no
         domain (about me, my integration, self-assessments) go with their kind; what a
         self-assessment shows is cut to the chosen domains when it is rendered."""
-        if item.kind not in SHAREABLE:
+        kind = KIND_GROUPS.get(item.kind, item.kind)
+        if kind not in SHAREABLE:
             return False
         if item.id in self.items:
             return True
-        if item.kind not in self.kinds:
+        if kind not in self.kinds:
             return False
         return item.domain_code is None or item.domain_code in self.domains
 

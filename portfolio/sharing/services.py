@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import delete, select
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import Role, User
 from portfolio.db import new_id
-from portfolio.entries.models import Item
+from portfolio.entries import services as entries
+from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import audit
 from portfolio.sharing.errors import (
     CodeNotValidError,
@@ -42,7 +44,7 @@ from portfolio.sharing.models import (
     GrantItemKey,
     Relation,
 )
-from portfolio.sharing.scope import SHAREABLE, Scope
+from portfolio.sharing.scope import ITEM_KINDS, Scope
 from portfolio.vault import keys, signing
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
@@ -283,7 +285,9 @@ def _apply_terms(grant: Grant, grant_key: SymmetricKey, terms: ShareTerms, now: 
 
 def covered_items(session: Session, owner_id: str, scope: Scope) -> Sequence[Item]:
     candidates = session.scalars(
-        select(Item).where(Item.owner_id == owner_id, Item.kind.in_(SHAREABLE))
+        select(Item).where(
+            Item.owner_id == owner_id, Item.kind.in_(ITEM_KINDS), Item.wrapped_key.is_not(None)
+        )
     ).all()
     return [item for item in candidates if scope.covers(item)]
 
@@ -291,7 +295,7 @@ def covered_items(session: Session, owner_id: str, scope: Scope) -> Sequence[Ite
 def _wrap_under_grant(
     item: Item, grant: Grant, grant_key: SymmetricKey, owner_key: SymmetricKey
 ) -> GrantItemKey:
-    item_key = keys.unwrap_item_key(item.wrapped_key, owner_key, item.owner_id, item.id)
+    item_key = entries.owner_item_key(item, owner_key)
     return _wrap_item_key(item, grant, grant_key, item_key)
 
 
@@ -487,7 +491,7 @@ def sync_item(
 ) -> None:
     """An item was written (new, or its domain changed): wrap its key under every active
     grant whose scope now covers it, and drop the wraps of those that no longer do."""
-    if item.kind not in SHAREABLE:
+    if item.kind not in ITEM_KINDS:
         return
     grants = session.scalars(
         select(Grant).where(
@@ -594,3 +598,60 @@ def shared_item_key(session: Session, opened: OpenGrant, item_id: str) -> tuple[
         row.wrapped_key, opened.key, item.owner_id, item.id, opened.grant.id
     )
     return item, item_key
+
+
+# -- items a recipient writes into the owner's portfolio ---------------------------------
+
+
+def create_for_owner(
+    session: Session,
+    opened: OpenGrant,
+    owner: User,
+    author: User,
+    kind: ItemKind,
+    data: dict[str, Any],
+) -> Item:
+    """A new item written by a recipient (a proposal, a plan version they accepted): its
+    own key, sealed to the owner's public key and wrapped under the recipient's grant. The
+    owner's next request wraps it under their user key (``claim_sealed``)."""
+    item = Item(id=new_id(), owner_id=owner.id, kind=kind.value, domain_code=None)
+    item_key = SymmetricKey.generate()
+    item.wrapped_key = None
+    item.sealed_key = keys.seal_item_key_to_owner(item_key, owner.public_key, owner.id, item.id)
+    entries.seal(item, item_key, data)
+    session.add(item)
+    session.flush()
+    if not opened.scope.covers(item):
+        raise NoAccessError(item.id)
+    session.add(_wrap_item_key(item, opened.grant, opened.key, item_key))
+    session.flush()
+    logger.info("%s %s written for %s by %s", kind.value, item.id, owner.id, author.id)
+    return item
+
+
+def claim_sealed(session: Session, owner: User, user_key: SymmetricKey) -> int:
+    """Wrap the keys of items recipients wrote under the owner's user key, and under every
+    other grant that covers them. Returns how many were claimed."""
+    sealed = session.scalars(
+        select(Item).where(
+            Item.owner_id == owner.id, Item.wrapped_key.is_(None), Item.sealed_key.is_not(None)
+        )
+    ).all()
+    if not sealed:
+        return 0
+    private = private_key_of(owner, user_key)
+    claimed = 0
+    for item in sealed:
+        try:
+            item_key = keys.open_item_key_sealed_to_owner(
+                private, item.sealed_key or b"", owner.id, item.id
+            )
+        except DecryptError:
+            logger.error("sealed item %s does not open for its owner", item.id)
+            continue
+        item.wrapped_key = keys.wrap_item_key(item_key, user_key, owner.id, item.id)
+        item.sealed_key = None
+        session.flush()
+        sync_item(session, item, item_key, user_key)
+        claimed += 1
+    return claimed

@@ -190,6 +190,7 @@ def _share_form(person: User, grant: Grant | None) -> ShareForm:
             form.purpose.data = grant.purpose
             form.purpose_text.data = opened.note.purpose_text
             form.may_comment.data = grant.may_comment
+            form.may_propose.data = grant.may_propose
             form.may_verify.data = grant.may_verify
         else:
             relation = _relation(person)
@@ -227,6 +228,7 @@ def _terms(form: ShareForm) -> sharing.ShareTerms:
         shown_name=form.shown_name.data.strip(),
         ends_at=end_of_day(form.ends_on(utcnow().date())),
         may_comment=bool(form.may_comment.data),
+        may_propose=bool(form.may_propose.data),
         may_verify=bool(form.may_verify.data),
     )
 
@@ -517,6 +519,11 @@ ACTION_LABELS = {
     Action.CONNECT.value: _l("Connected"),
     Action.DISCONNECT.value: _l("Removed a connection"),
     Action.DENY.value: _l("Tried to open something, refused"),
+    Action.COMMENT.value: _l("Wrote feedback"),
+    Action.VERIFY.value: _l("Verified a certificate"),
+    Action.WITHDRAW.value: _l("Withdrew a verification"),
+    Action.PROPOSE.value: _l("Proposed a change to your plan"),
+    Action.DECIDE.value: _l("Answered a proposal for your plan"),
 }
 # Whole phrases per action and object: no sentences glued from parts.
 EVENT_LABELS = {
@@ -548,3 +555,12 @@ def badge_count() -> dict[str, int]:
     if not current_user.is_authenticated or current_user.role == Role.ADMIN.value:
         return {"new_messages": 0}
     return {"new_messages": comments.unseen_count(dbs(), current_user)}
+
+
+def claim_before_request() -> None:
+    """Items recipients wrote for this owner (proposals) are wrapped under the owner's user
+    key at the start of the owner's next request: one indexed query when there are none."""
+    if not current_user.is_authenticated or current_user.role != Role.OWNER.value:
+        return
+    if sharing.claim_sealed(dbs(), current_user, current_user_key()):
+        db.session.commit()

@@ -132,7 +132,7 @@ def test_connect_share_see_revoke(
         box.uncheck()
     for box in owner.locator("input[name=domains]").all():
         box.uncheck()
-    for value in ("goal", "experience", "certificate"):
+    for value in ("goal", "experience", "certificate", "pip"):
         owner.locator(f"input[name=kinds][value={value}]").check()
     for value in ("language", "work"):
         owner.locator(f"input[name=domains][value={value}]").check()
@@ -185,6 +185,33 @@ def test_connect_share_see_revoke(
     _axe(owner, "certificate-verified", lang)
     staff.goto(base_url + "/workspace")
     expect(staff.locator("table.caseload .badge")).to_have_text("1")
+
+    # The regievoerder proposes the first plan with an agreement; the newcomer accepts.
+    staff.goto(client_url + "/plan")
+    _axe(staff, "plan-empty", lang)
+    staff.locator(f"a[href='{client_url[len(base_url) :]}/plan/propose']").click()
+    staff.locator("#provider").fill("Taalschool Utrecht")
+    staff.locator("#agreements-0-description").fill("Solliciteren bij de thuiszorg")
+    staff.locator("#agreements-0-domain").select_option("work")
+    _axe(staff, "plan-propose", lang)
+    staff.locator("main form.stack > button[type=submit]").click()
+    expect(staff.locator(".proposal")).to_contain_text("Solliciteren bij de thuiszorg")
+
+    owner.goto(base_url + "/plan/")
+    proposal = owner.locator(".proposal")
+    expect(proposal).to_contain_text("Solliciteren bij de thuiszorg")
+    _axe(owner, "plan-proposal", lang)
+    proposal.locator("input[name=decision][value=accept]").check()
+    proposal.locator("button[type=submit]").click()
+    expect(owner.locator(".agreements")).to_contain_text("Solliciteren bij de thuiszorg")
+    expect(owner.locator(".proposal")).to_have_count(0)
+    _axe(owner, "plan-version", lang)
+    owner.goto(base_url + "/plan/history")
+    expect(owner.locator("main")).to_contain_text("Solliciteren bij de thuiszorg")
+    _axe(owner, "plan-history", lang)
+    staff.goto(client_url + "/plan")
+    expect(staff.locator(".agreements")).to_contain_text("Solliciteren bij de thuiszorg")
+    _axe(staff, "plan-version", lang)
     owner.goto(grant_url)
 
     # The newcomer stops sharing: a 403 at once, and off the caseload.

@@ -37,7 +37,13 @@ from tests.web.test_sharing import (
 )
 
 OUT_OF_SUPPORTER_SCOPE = ("Find a job", "See a doctor", "Voedselbank", "Certificaat EHBO")
-SECRETS = ("Read the newspaper", "Amal Haddad", *OUT_OF_SUPPORTER_SCOPE)
+SECRETS = (
+    "Read the newspaper",
+    "Amal Haddad",
+    "Taalschool Utrecht",
+    "Kinderopvang",
+    *OUT_OF_SUPPORTER_SCOPE,
+)
 SUPPORTER = "supporter out of scope"
 # The supporter holds a language-only share: the client page itself is theirs to read.
 GRANTED = "regievoerder with grant"
@@ -46,6 +52,8 @@ ALLOWED = {
     (GRANTED, "clients.client"),
     (GRANTED, "clients.item"),
     (GRANTED, "clients.file"),
+    (GRANTED, "plan.client_plan"),
+    (GRANTED, "plan.client_history"),
 }
 # Endpoints that are nobody's data: public pages, the staff login halfway, the language.
 SKIPPED = {"static", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
@@ -60,6 +68,7 @@ class Ids:
     grant_id: str
     connection_id: str
     r1_id: str
+    proposal_id: str
 
 
 def _supporter(app: Flask, make_owner) -> FlaskClient:
@@ -78,6 +87,7 @@ def _supporter(app: Flask, make_owner) -> FlaskClient:
 @pytest.fixture
 def world(app: Flask, make_owner, make_staff):
     owner = owner_with_items(app, make_owner, "amal")
+    from tests.web.test_plan import FIRST_PLAN
     from tests.web.test_records import post_multipart
 
     post_multipart(
@@ -95,8 +105,16 @@ def world(app: Flask, make_owner, make_staff):
     grant_url = share(
         owner,
         connect(owner, new_code(r1)),
-        {**SHARE, "kinds": ["goal", "experience", "certificate"]},
+        {**SHARE, "kinds": ["goal", "experience", "certificate", "pip"]},
     )
+    proposed = owner.post(
+        "/plan/propose",
+        data={
+            "csrf_token": csrf_token(owner, "/plan/propose"),
+            **FIRST_PLAN,
+        },
+    )
+    assert proposed.status_code == 302, proposed.get_data(as_text=True)[:500]
     supporter = _supporter(app, make_owner)
     page = owner.post(
         "/sharing/invite",
@@ -129,6 +147,7 @@ def world(app: Flask, make_owner, make_staff):
                 select(Connection.id).where(Connection.recipient_id != coach_id)
             ),
             r1_id=db.session.scalar(select(User.id).where(User.username == "sanne")),
+            proposal_id=db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal")),
         )
 
     actors: dict[str, FlaskClient | None] = {
@@ -168,6 +187,8 @@ def _url(rule, ids: Ids) -> str | None:
             values[name] = ids.r1_id
         elif name == "index":
             values[name] = 0
+        elif name == "proposal_id":
+            values[name] = ids.proposal_id
         elif name == "endorsement_id":
             values[name] = "0" * 32
         else:

@@ -253,3 +253,10 @@ def test_access_log_rows_name_no_content(app: Flask, pair) -> None:
     text = repr([(r.action, r.object_type, r.object_id, r.purpose) for r in rows])
     assert "Amal" not in text and "newspaper" not in text
     assert {r.action for r in rows} >= {"connect", "share", "list"}
+
+
+def test_every_logged_action_has_words() -> None:
+    from portfolio.sharing.models import Action
+    from portfolio.sharing.views import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == {a.value for a in Action}

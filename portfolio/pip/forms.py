@@ -1,0 +1,231 @@
+"""The plan form (the fixed parts and a list of agreements, usable without JavaScript) and
+the answer to a proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from portfolio.db import new_id
+from portfolio.entries.forms import select_choices, sensible_date
+from portfolio.forms import BaseForm, no_control_characters, single_line
+from portfolio.pip.plan import (
+    MAX_AGREEMENTS,
+    Agreement,
+    AgreementStatus,
+    Party,
+    Plan,
+    PlanContent,
+    Reason,
+)
+
+ROUTES = [
+    ("", _l("Not decided yet")),
+    ("b1", _l("B1 route (B1-route)")),
+    ("education", _l("Education route (onderwijsroute)")),
+    ("z", _l("Self-reliance route (Z-route)")),
+]
+MAIN_GOALS = [
+    ("", _l("Not decided yet")),
+    ("work", _l("Work")),
+    ("education", _l("Education")),
+    ("participation", _l("Taking part in society")),
+]
+PART_STATUSES = [
+    ("", _l("Not decided yet")),
+    ("todo", _l("Still to do")),
+    ("busy", _l("Busy with it")),
+    ("done", _l("Done")),
+    ("exempt", _l("Exempt (vrijstelling)")),
+]
+PARTIES = [
+    (Party.ME.value, _l("Me")),  # as the newcomer reads it; see PARTIES_FOR_OTHERS
+    (Party.MUNICIPALITY.value, _l("The municipality")),
+    (Party.PROVIDER.value, _l("The school or course provider")),
+    (Party.OTHER.value, _l("Someone else")),
+]
+# The same choices as others (a regievoerder, a supporter) read them.
+PARTIES_FOR_OTHERS = [(Party.ME.value, _l("The newcomer")), *PARTIES[1:]]
+AGREEMENT_STATUSES = [
+    (AgreementStatus.OPEN.value, _l("To do")),
+    (AgreementStatus.DONE.value, _l("Done")),
+    (AgreementStatus.CANCELLED.value, _l("No longer needed")),
+]
+REASONS = [
+    (Reason.START.value, _l("The first plan")),
+    (Reason.PROGRESS.value, _l("Progress: new agreements")),
+    (Reason.ROUTE.value, _l("Another learning route")),
+    (Reason.LEVEL.value, _l("Another language level")),
+    (Reason.MOVE.value, _l("I moved house")),
+    (Reason.OTHER.value, _l("Something else")),
+]
+PLAN_LABELS = {
+    "route": _l("Learning route (leerroute)"),
+    "main_goal": _l("Main goal"),
+    "main_goal_text": _l("The main goal in words"),
+    "provider": _l("School or course provider"),
+    "hours_per_week": _l("Hours per week"),
+    "map_status": _l("Labour market and participation module (MAP)"),
+    "pvt_status": _l("Participation declaration (PVT)"),
+    "preconditions": _l("What I need to take part (for example childcare or travel)"),
+    "contact": _l("Contact person"),
+}
+AGREEMENT_FIELD_LABELS = {
+    "description": _l("What is agreed"),
+    "party": _l("Who does it"),
+    "domain": _l("Life domain"),
+    "due": _l("Before"),
+    "status": _l("Status"),
+}
+EMPTY_AGREEMENT_ROWS = 3
+TEXT = [Optional(), Length(max=500), no_control_characters]
+
+
+class AgreementRow(Form):
+    id = HiddenField()
+    description = StringField(
+        AGREEMENT_FIELD_LABELS["description"],
+        validators=[
+            Optional(),
+            Length(max=300, message=_l("Please use at most 300 characters.")),
+            no_control_characters,
+            single_line,
+        ],
+    )
+    party = SelectField(AGREEMENT_FIELD_LABELS["party"], choices=select_choices(PARTIES))
+    domain = SelectField(AGREEMENT_FIELD_LABELS["domain"], choices=[], validate_choice=False)
+    due = DateField(AGREEMENT_FIELD_LABELS["due"], validators=[Optional(), sensible_date])
+    status = SelectField(
+        AGREEMENT_FIELD_LABELS["status"], choices=select_choices(AGREEMENT_STATUSES)
+    )
+
+
+class PlanForm(BaseForm):
+    route = SelectField(PLAN_LABELS["route"], choices=select_choices(ROUTES))
+    main_goal = SelectField(PLAN_LABELS["main_goal"], choices=select_choices(MAIN_GOALS))
+    main_goal_text = TextAreaField(PLAN_LABELS["main_goal_text"], validators=TEXT)
+    provider = StringField(PLAN_LABELS["provider"], validators=[*TEXT, single_line])
+    hours_per_week = IntegerField(
+        PLAN_LABELS["hours_per_week"],
+        validators=[Optional(), NumberRange(0, 60, message=_l("Please choose 0 to 60 hours."))],
+    )
+    map_status = SelectField(PLAN_LABELS["map_status"], choices=select_choices(PART_STATUSES))
+    pvt_status = SelectField(PLAN_LABELS["pvt_status"], choices=select_choices(PART_STATUSES))
+    preconditions = TextAreaField(PLAN_LABELS["preconditions"], validators=TEXT)
+    contact = StringField(PLAN_LABELS["contact"], validators=[*TEXT, single_line])
+    agreements = FieldList(FormField(AgreementRow), min_entries=0, max_entries=MAX_AGREEMENTS)
+    reason = SelectField(_l("Why this change?"), choices=select_choices(REASONS))
+    comment = TextAreaField(
+        _l("Explain your proposal (you may leave this empty)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Please use at most 2000 characters.")),
+            no_control_characters,
+        ],
+    )
+
+    def prepare(self, domains: list[tuple[str, str]], *, owner_view: bool = True) -> None:
+        choices = select_choices([("", _l("No life domain")), *domains])
+        parties = select_choices(PARTIES if owner_view else PARTIES_FOR_OTHERS)
+        for row in self.agreements:
+            row.form.domain.choices = choices
+            row.form.party.choices = parties
+        self._domain_codes = {code for code, _ in domains}
+
+    def fill_from(
+        self, content: PlanContent, domains: list[tuple[str, str]], *, owner_view: bool = True
+    ) -> None:
+        plan = content.plan
+        for name in PLAN_LABELS:
+            getattr(self, name).data = getattr(plan, name)
+        while len(self.agreements):
+            self.agreements.pop_entry()
+        for agreement in content.agreements:
+            self.agreements.append_entry(
+                {
+                    "id": agreement.id,
+                    "description": agreement.description,
+                    "party": agreement.party.value,
+                    "domain": agreement.domain or "",
+                    "due": agreement.due,
+                    "status": agreement.status.value,
+                }
+            )
+        for _ in range(EMPTY_AGREEMENT_ROWS):
+            if len(self.agreements) < MAX_AGREEMENTS:
+                self.agreements.append_entry()
+        self.prepare(domains, owner_view=owner_view)
+
+    def validate_agreements(self, field: Any) -> None:
+        codes: set[str] = getattr(self, "_domain_codes", set())
+        for row in field:
+            if row.form.domain.data and row.form.domain.data not in codes:
+                raise ValidationError(_l("Not a valid choice."))
+
+    def to_content(self, previous: PlanContent | None) -> PlanContent:
+        """Rows without a description are left out; evidence of kept agreements stays."""
+        kept = {a.id: a for a in previous.agreements} if previous else {}
+        agreements = []
+        for row in self.agreements:
+            text = (row.form.description.data or "").strip()
+            if not text:
+                continue
+            earlier = kept.get(row.form.id.data or "")
+            agreements.append(
+                Agreement(
+                    id=earlier.id if earlier else new_id(),
+                    description=text,
+                    party=Party(row.form.party.data),
+                    domain=row.form.domain.data or None,
+                    due=row.form.due.data,
+                    status=AgreementStatus(row.form.status.data),
+                    evidence=earlier.evidence if earlier else (),
+                )
+            )
+        plan = Plan(
+            route=self.route.data or "",
+            main_goal=self.main_goal.data or "",
+            main_goal_text=(self.main_goal_text.data or "").strip(),
+            provider=(self.provider.data or "").strip(),
+            hours_per_week=self.hours_per_week.data,
+            map_status=self.map_status.data or "",
+            pvt_status=self.pvt_status.data or "",
+            preconditions=(self.preconditions.data or "").strip(),
+            contact=(self.contact.data or "").strip(),
+        )
+        return PlanContent(plan, tuple(agreements))
+
+
+class AnswerForm(BaseForm):
+    decision = RadioField(
+        _l("Your answer"),
+        choices=select_choices(
+            [("accept", _l("Yes, I agree")), ("decline", _l("No, I do not agree"))]
+        ),
+        validators=[DataRequired(message=_l("Please choose yes or no."))],
+    )
+    answer = TextAreaField(
+        _l("Your comment"),
+        validators=[  # no Optional(): it would skip the check below on an empty answer
+            Length(max=2000, message=_l("Please use at most 2000 characters.")),
+            no_control_characters,
+        ],
+    )
+
+    def validate_answer(self, field: Any) -> None:
+        if self.decision.data == "decline" and not (field.data or "").strip():
+            raise ValidationError(_l("Please say why you do not agree."))

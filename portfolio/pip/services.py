@@ -1,0 +1,167 @@
+"""Plan operations for both sides. The owner reads and writes with the user key; a
+recipient reads through the grant and writes new items sealed to the owner (crypto.md:
+"recipient proposes a new item"). Functions take the session, flush, never commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from portfolio.accounts.models import User
+from portfolio.entries import services as entries
+from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
+from portfolio.entries.models import Item, ItemKind
+from portfolio.pip.plan import PlanContent, Proposal, ProposalStatus, Reason, Version
+from portfolio.sharing import services as sharing
+from portfolio.vault.envelope import SymmetricKey
+
+logger = logging.getLogger(__name__)
+
+
+class ProposalClosedError(Exception):
+    """The proposal was already answered or withdrawn, or this person may not answer it."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """Who acts on a plan, and how they open and write its items."""
+
+    user: User
+    owner_id: str
+    items: Callable[[ItemKind], Sequence[Item]]
+    open: Callable[[Item], tuple[SymmetricKey, dict[str, Any]]]
+    create: Callable[[ItemKind, dict[str, Any]], Item]
+
+
+def owner_side(session: Session, owner: User, user_key: SymmetricKey) -> Side:
+    return Side(
+        owner,
+        owner.id,
+        lambda kind: entries.list_items(session, owner.id, kind),
+        lambda item: entries.open_item(item, user_key),
+        lambda kind, data: entries.create_item(session, owner.id, user_key, kind, None, data),
+    )
+
+
+def recipient_side(session: Session, recipient: User, opened: sharing.OpenGrant) -> Side:
+    owner = session.get(User, opened.grant.owner_id)
+    if owner is None:
+        raise ItemNotFoundError(opened.grant.owner_id)
+
+    def open_(item: Item) -> tuple[SymmetricKey, dict[str, Any]]:
+        _, item_key = sharing.shared_item_key(session, opened, item.id)
+        return item_key, entries.read_with_item_key(item, item_key)
+
+    return Side(
+        recipient,
+        owner.id,
+        lambda kind: [i for i in sharing.shared_items(session, opened) if i.kind == kind.value],
+        open_,
+        lambda kind, data: sharing.create_for_owner(session, opened, owner, recipient, kind, data),
+    )
+
+
+@dataclass(frozen=True)
+class VersionItem:
+    item: Item
+    version: Version
+
+
+@dataclass(frozen=True)
+class ProposalItem:
+    item: Item
+    proposal: Proposal
+
+
+def versions(side: Side) -> list[VersionItem]:
+    """Oldest first; a version that does not open or fit is left out (and logged)."""
+    found = []
+    for item in side.items(ItemKind.PIP):
+        try:
+            found.append(VersionItem(item, Version.from_json(side.open(item)[1])))
+        except InvalidContentError:
+            logger.warning("plan version %s does not fit", item.id)
+    return sorted(found, key=lambda v: (v.version.number, v.item.created_at))
+
+
+def proposals(side: Side) -> list[ProposalItem]:
+    """Newest first."""
+    found = []
+    for item in side.items(ItemKind.PIP_PROPOSAL):
+        try:
+            found.append(ProposalItem(item, Proposal.from_json(side.open(item)[1])))
+        except InvalidContentError:
+            logger.warning("plan proposal %s does not fit", item.id)
+    return sorted(found, key=lambda p: p.item.created_at, reverse=True)
+
+
+def propose(
+    side: Side, content: PlanContent, reason: Reason, comment: str, current: VersionItem | None
+) -> Item:
+    proposal = Proposal(
+        content, reason, comment, side.user.id, current.item.id if current else None
+    )
+    item = side.create(ItemKind.PIP_PROPOSAL, proposal.to_json())
+    logger.info("plan proposal %s by %s for %s", item.id, side.user.id, side.owner_id)
+    return item
+
+
+def _locked_proposal(
+    session: Session, side: Side, item_id: str
+) -> tuple[Item, SymmetricKey, Proposal]:
+    item = session.get(Item, item_id[:32], with_for_update=True)
+    if item is None or item.owner_id != side.owner_id or item.kind != ItemKind.PIP_PROPOSAL.value:
+        raise ItemNotFoundError(item_id[:32])
+    item_key, data = side.open(item)
+    return item, item_key, Proposal.from_json(data)
+
+
+def proposal_of(session: Session, side: Side, item_id: str) -> ProposalItem:
+    """One proposal of this plan, or ``ItemNotFoundError`` (also for other people's)."""
+    item = session.get(Item, item_id[:32]) if len(item_id) <= 32 else None
+    if item is None or item.owner_id != side.owner_id or item.kind != ItemKind.PIP_PROPOSAL.value:
+        raise ItemNotFoundError(item_id[:32])
+    try:
+        return ProposalItem(item, Proposal.from_json(side.open(item)[1]))
+    except InvalidContentError:
+        raise ItemNotFoundError(item.id) from None
+
+
+def answer(
+    session: Session, side: Side, item_id: str, accept: bool, text: str
+) -> VersionItem | None:
+    """The other side accepts (a new version) or declines, with a comment."""
+    item, item_key, proposal = _locked_proposal(session, side, item_id)
+    if proposal.status is not ProposalStatus.OPEN or proposal.author_id == side.user.id:
+        raise ProposalClosedError(item.id)
+    status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    entries.seal(item, item_key, proposal.answered(status, text, side.user.id).to_json())
+    session.flush()
+    if not accept:
+        return None
+    history = versions(side)
+    current = history[-1] if history else None
+    version = Version(
+        number=current.version.number + 1 if current else 1,
+        content=proposal.content,
+        reason=proposal.reason,
+        previous=current.item.id if current else None,
+        proposal=item.id,
+    )
+    created = side.create(ItemKind.PIP, version.to_json())
+    logger.info("plan version %s (%d) of %s", created.id, version.number, side.owner_id)
+    return VersionItem(created, version)
+
+
+def withdraw(session: Session, side: Side, item_id: str) -> None:
+    item, item_key, proposal = _locked_proposal(session, side, item_id)
+    if proposal.status is not ProposalStatus.OPEN or proposal.author_id != side.user.id:
+        raise ProposalClosedError(item.id)
+    entries.seal(
+        item, item_key, proposal.answered(ProposalStatus.WITHDRAWN, "", side.user.id).to_json()
+    )
+    session.flush()

@@ -1,0 +1,399 @@
+"""The plan (PIP) for both sides: the owner at /plan, a recipient at /clients/<id>/plan.
+Either side proposes a change (the whole plan as it would be); the other side accepts,
+which makes a new version, or declines with a reason; the history shows what moved."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portfolio.accounts.access import current_user_key, roles
+from portfolio.accounts.forms import EmptyForm
+from portfolio.accounts.models import Role
+from portfolio.db import db, dbs
+from portfolio.entries import services as entries
+from portfolio.entries.domains import named
+from portfolio.entries.errors import ItemNotFoundError
+from portfolio.pip import services as plans
+from portfolio.pip.forms import (
+    AGREEMENT_FIELD_LABELS,
+    AGREEMENT_STATUSES,
+    MAIN_GOALS,
+    PART_STATUSES,
+    PARTIES,
+    PARTIES_FOR_OTHERS,
+    PLAN_LABELS,
+    REASONS,
+    ROUTES,
+    AnswerForm,
+    PlanForm,
+)
+from portfolio.pip.plan import Change, PlanContent, ProposalStatus, Reason, changes
+from portfolio.sharing import audit
+from portfolio.sharing import services as sharing
+from portfolio.sharing.models import Action
+from portfolio.sharing.recipient_views import RECIPIENTS, deny, opened_for
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("plan", __name__)
+
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "route": dict(ROUTES),
+    "main_goal": dict(MAIN_GOALS),
+    "map_status": dict(PART_STATUSES),
+    "pvt_status": dict(PART_STATUSES),
+    "party": dict(PARTIES),
+    "status": dict(AGREEMENT_STATUSES),
+    "reason": dict(REASONS),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One change, in words: label, before and after (values as people read them)."""
+
+    kind: str
+    label: str
+    before: str
+    after: str
+
+
+def readable(
+    found: list[Change], domains: dict[str, str], labels: dict[str, dict[str, Any]]
+) -> list[Line]:
+    def _value(name: str, value: str, domains: dict[str, str]) -> str:
+        if name == "domain":
+            return domains.get(value, value)
+        return str(labels.get(name, {}).get(value, value))
+
+    lines = []
+    for change in found:
+        if change.kind == "plan":
+            label = str(PLAN_LABELS.get(change.what, change.what))
+            lines.append(
+                Line(
+                    "plan",
+                    label,
+                    _value(change.what, change.before, domains),
+                    _value(change.what, change.after, domains),
+                )
+            )
+        elif change.kind == "agreement":
+            label = f"{change.what} · {AGREEMENT_FIELD_LABELS.get(change.field, change.field)}"
+            lines.append(
+                Line(
+                    "agreement",
+                    label,
+                    _value(change.field, change.before, domains),
+                    _value(change.field, change.after, domains),
+                )
+            )
+        else:
+            lines.append(Line(change.kind, change.what, "", ""))
+    return lines
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """Everything one plan page shows, for either side."""
+
+    current: plans.VersionItem | None
+    open_proposals: list[tuple[plans.ProposalItem, list[Line]]]
+    answered: list[plans.ProposalItem]
+
+
+def _page(side: plans.Side, domains: dict[str, str]) -> PlanPage:
+    history = plans.versions(side)
+    current = history[-1] if history else None
+    base = current.version.content if current else None
+    found = plans.proposals(side)
+    open_ = [
+        (p, readable(changes(base, p.proposal.content), domains, _value_labels(side)))
+        for p in found
+        if p.proposal.status is ProposalStatus.OPEN
+    ]
+    return PlanPage(
+        current, open_, [p for p in found if p.proposal.status is not ProposalStatus.OPEN][:10]
+    )
+
+
+def _domains() -> dict[str, str]:
+    return dict(named(entries.life_domains(dbs())))
+
+
+def _value_labels(side: plans.Side) -> dict[str, dict[str, Any]]:
+    if side.user.id == side.owner_id:
+        return VALUE_LABELS
+    return {**VALUE_LABELS, "party": dict(PARTIES_FOR_OTHERS)}
+
+
+def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any) -> str:
+    domains = _domains()
+    return render_template(
+        template,
+        page=_page(side, domains),
+        domains=domains,
+        labels=PLAN_LABELS,
+        value_labels=_value_labels(side),
+        agreement_labels=AGREEMENT_FIELD_LABELS,
+        urls=urls,
+        me=current_user.id,
+        answer_form=AnswerForm(formdata=None),
+        form=EmptyForm(),
+        **extra,
+    )
+
+
+def _history(side: plans.Side) -> list[tuple[plans.VersionItem, list[Line]]]:
+    domains = _domains()
+    found = plans.versions(side)
+    result = []
+    for index, version in enumerate(found):
+        before = found[index - 1].version.content if index else None
+        lines = readable(changes(before, version.version.content), domains, _value_labels(side))
+        result.append((version, lines))
+    return list(reversed(result))
+
+
+def _propose(side: plans.Side) -> tuple[PlanForm, plans.VersionItem | None, bool]:
+    """The plan form, filled from the current version; True when a proposal was made."""
+    history = plans.versions(side)
+    current = history[-1] if history else None
+    form = PlanForm()
+    domain_pairs = list(_domains().items())
+    owner_view = side.user.id == side.owner_id
+    if not form.is_submitted():
+        form.fill_from(
+            current.version.content if current else PlanContent(),
+            domain_pairs,
+            owner_view=owner_view,
+        )
+        form.reason.data = Reason.PROGRESS.value if current else Reason.START.value
+        return form, current, False
+    form.prepare(domain_pairs, owner_view=owner_view)
+    if not form.validate_on_submit():
+        return form, current, False
+    content = form.to_content(current.version.content if current else None)
+    if current is not None and content == current.version.content:
+        form.comment.errors = [_("Nothing is changed yet. Change the plan or an agreement.")]
+        return form, current, False
+    comment = (form.comment.data or "").strip()
+    plans.propose(side, content, Reason(form.reason.data), comment, current)
+    return form, current, True
+
+
+# -- the owner ----------------------------------------------------------------------------
+
+
+def _owner_side() -> plans.Side:
+    return plans.owner_side(dbs(), current_user, current_user_key())
+
+
+def _owner_urls() -> dict[str, str]:
+    return {
+        "propose": url_for("plan.propose"),
+        "history": url_for("plan.history"),
+        "answer": url_for("plan.answer", proposal_id="__id__"),
+        "withdraw": url_for("plan.withdraw", proposal_id="__id__"),
+    }
+
+
+@bp.route("/plan/")
+@roles(Role.OWNER)
+def index() -> str:
+    return _render("pip/plan.html", _owner_side(), _owner_urls(), owner_view=True, name=None)
+
+
+@bp.route("/plan/propose", methods=["GET", "POST"])
+@roles(Role.OWNER)
+def propose() -> str | Response:
+    form, current, made = _propose(_owner_side())
+    if made:
+        db.session.commit()
+        flash(_("Your proposal is sent. The other side answers it."), "success")
+        return redirect(url_for("plan.index"))
+    back = url_for("plan.index")
+    return render_template("pip/propose.html", form=form, back=back, current=current)
+
+
+@bp.route("/plan/history")
+@roles(Role.OWNER)
+def history() -> str:
+    return render_template(
+        "pip/history.html", versions=_history(_owner_side()), back=url_for("plan.index"), name=None
+    )
+
+
+def _answer(side: plans.Side, proposal_id: str) -> bool:
+    """True when the answer was stored; flashes what happened."""
+    try:
+        plans.proposal_of(dbs(), side, proposal_id)
+    except ItemNotFoundError:
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for f in form for e in f.errors) or _("Please try again."), "error")
+        return False
+    try:
+        made = plans.answer(
+            dbs(),
+            side,
+            proposal_id,
+            form.decision.data == "accept",
+            (form.answer.data or "").strip(),
+        )
+    except ItemNotFoundError:
+        abort(404)
+    except plans.ProposalClosedError:
+        db.session.rollback()
+        flash(_("This proposal was already answered."), "info")
+        return False
+    if made is not None:
+        flash(
+            _("Agreed. This is now version %(number)d of the plan.", number=made.version.number),
+            "success",
+        )
+    else:
+        flash(_("You said no. The plan stays as it was."), "success")
+    return True
+
+
+@bp.route("/plan/proposals/<proposal_id>/answer", methods=["POST"])
+@roles(Role.OWNER)
+def answer(proposal_id: str) -> Response:
+    if _answer(_owner_side(), proposal_id):
+        db.session.commit()
+    return redirect(url_for("plan.index"))
+
+
+@bp.route("/plan/proposals/<proposal_id>/withdraw", methods=["POST"])
+@roles(Role.OWNER)
+def withdraw(proposal_id: str) -> Response:
+    _withdraw(_owner_side(), proposal_id)
+    return redirect(url_for("plan.index"))
+
+
+def _withdraw(side: plans.Side, proposal_id: str) -> None:
+    try:
+        plans.proposal_of(dbs(), side, proposal_id)
+    except ItemNotFoundError:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        plans.withdraw(dbs(), side, proposal_id)
+    except ItemNotFoundError:
+        abort(404)
+    except plans.ProposalClosedError:
+        db.session.rollback()
+        flash(_("This proposal was already answered."), "info")
+        return
+    db.session.commit()
+    flash(_("Your proposal is withdrawn."), "success")
+
+
+# -- a recipient (regievoerder, or a supporter who may propose) ----------------------------
+
+
+def _recipient_side(
+    owner_id: str, *, writing: bool = False
+) -> tuple[plans.Side, sharing.OpenGrant]:
+    opened = opened_for(owner_id)
+    if not opened.scope.kinds & {"pip"}:
+        deny(owner_id, "portfolio", None)
+        abort(403)
+    if writing and not opened.grant.may_propose:
+        deny(owner_id, "portfolio", None)
+        abort(403)
+    return plans.recipient_side(dbs(), current_user, opened), opened
+
+
+def _recipient_urls(owner_id: str) -> dict[str, str]:
+    return {
+        "propose": url_for("plan.client_propose", owner_id=owner_id),
+        "history": url_for("plan.client_history", owner_id=owner_id),
+        "answer": url_for("plan.client_answer", owner_id=owner_id, proposal_id="__id__"),
+        "withdraw": url_for("plan.client_withdraw", owner_id=owner_id, proposal_id="__id__"),
+        "back": url_for("clients.client", owner_id=owner_id),
+    }
+
+
+def _log(opened: sharing.OpenGrant, action: Action, object_id: str | None = None) -> None:
+    audit.record(
+        dbs(),
+        actor=current_user,
+        owner_id=opened.grant.owner_id,
+        action=action,
+        object_type="plan",
+        object_id=object_id,
+        grant=opened.grant,
+    )
+
+
+@bp.route("/clients/<owner_id>/plan")
+@roles(*RECIPIENTS)
+def client_plan(owner_id: str) -> str:
+    side, opened = _recipient_side(owner_id)
+    _log(opened, Action.READ)
+    page = _render(
+        "pip/plan.html",
+        side,
+        _recipient_urls(owner_id),
+        owner_view=False,
+        name=opened.note.shown_name,
+        may_propose=opened.grant.may_propose,
+    )
+    db.session.commit()
+    return page
+
+
+@bp.route("/clients/<owner_id>/plan/propose", methods=["GET", "POST"])
+@roles(*RECIPIENTS)
+def client_propose(owner_id: str) -> str | Response:
+    side, opened = _recipient_side(owner_id, writing=True)
+    back = url_for("plan.client_plan", owner_id=owner_id)
+    form, current, made = _propose(side)
+    if made:
+        _log(opened, Action.PROPOSE)
+        db.session.commit()
+        flash(_("Your proposal is sent. The newcomer decides."), "success")
+        return redirect(back)
+    return render_template("pip/propose.html", form=form, back=back, current=current)
+
+
+@bp.route("/clients/<owner_id>/plan/history")
+@roles(*RECIPIENTS)
+def client_history(owner_id: str) -> str:
+    side, opened = _recipient_side(owner_id)
+    _log(opened, Action.READ)
+    db.session.commit()
+    return render_template(
+        "pip/history.html",
+        versions=_history(side),
+        back=url_for("plan.client_plan", owner_id=owner_id),
+        name=opened.note.shown_name,
+    )
+
+
+@bp.route("/clients/<owner_id>/plan/proposals/<proposal_id>/answer", methods=["POST"])
+@roles(*RECIPIENTS)
+def client_answer(owner_id: str, proposal_id: str) -> Response:
+    side, opened = _recipient_side(owner_id, writing=True)
+    if _answer(side, proposal_id):
+        _log(opened, Action.DECIDE, proposal_id[:32])
+        db.session.commit()
+    return redirect(url_for("plan.client_plan", owner_id=owner_id))
+
+
+@bp.route("/clients/<owner_id>/plan/proposals/<proposal_id>/withdraw", methods=["POST"])
+@roles(*RECIPIENTS)
+def client_withdraw(owner_id: str, proposal_id: str) -> Response:
+    side, _opened = _recipient_side(owner_id, writing=True)
+    _withdraw(side, proposal_id)
+    return redirect(url_for("plan.client_plan", owner_id=owner_id))

@@ -1,0 +1,196 @@
+"""The plan (PIP) through the web client: either side proposes, the other accepts (a new
+version) or declines with a reason; recipients' proposals are sealed to the owner and
+claimed at the owner's next request; the history shows what moved."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from portfolio.db import db
+from portfolio.entries.models import Item
+from portfolio.sharing.models import AccessEvent, GrantItemKey
+from tests.conftest import in_app, post_form
+from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
+
+FIRST_PLAN = {
+    "route": "b1",
+    "main_goal": "work",
+    "provider": "Taalschool Utrecht",
+    "hours_per_week": "12",
+    "map_status": "todo",
+    "pvt_status": "done",
+    "agreements-0-description": "Elke week naar de taalschool",
+    "agreements-0-party": "me",
+    "agreements-0-domain": "language",
+    "agreements-0-due": "2027-03-01",
+    "agreements-0-status": "open",
+    "agreements-1-description": "Kinderopvang regelen",
+    "agreements-1-party": "municipality",
+    "agreements-1-status": "open",
+    "reason": "start",
+    "comment": "Zoals besproken in het intakegesprek",
+}
+
+
+def count(kind: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Item).where(Item.kind == kind))
+
+
+def form_values(page: str) -> dict[str, str]:
+    """The plan form's current values, as a browser would send them back."""
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(
+            r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body
+        )
+        first = re.search(r'<option[^>]*value="([^"]*)"', body)  # what a browser sends
+        values[name] = (chosen.group(1) or chosen.group(2)) if chosen else first.group(1)
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
+        values[name] = body.strip()
+    values.pop("csrf_token", None)
+    return values
+
+
+@pytest.fixture
+def pair(app: Flask, make_owner, make_staff):
+    owner = owner_with_items(app, make_owner)
+    staff = staff_client(app, make_staff("sanne"))
+    share(
+        owner,
+        connect(owner, new_code(staff)),
+        {**SHARE, "kinds": ["goal", "pip"], "may_propose": "y", "may_comment": "y"},
+    )
+    owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
+    return owner, staff, owner_id
+
+
+def test_owner_proposes_first_plan_regievoerder_accepts(app: Flask, pair) -> None:
+    owner, staff, owner_id = pair
+    response = post_form(owner, "/plan/propose", FIRST_PLAN)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = staff.get(f"/clients/{owner_id}/plan").get_data(as_text=True)
+    assert "Elke week naar de taalschool" in page and "Zoals besproken" in page
+    proposal_id = in_app(
+        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal"))
+    )
+    done = post_form(
+        staff,
+        f"/clients/{owner_id}/plan/proposals/{proposal_id}/answer",
+        {"decision": "accept", "answer": ""},
+        f"/clients/{owner_id}/plan",
+    )
+    assert done.status_code == 302
+    # The version the regievoerder made is sealed to the owner until the owner's next request.
+    sealed = in_app(app, lambda: db.session.scalar(select(Item).where(Item.kind == "pip")))
+    assert sealed.wrapped_key is None and sealed.sealed_key is not None
+    mine = owner.get("/plan/").get_data(as_text=True)
+    assert "Version 1, agreed on" in mine and "Kinderopvang regelen" in mine
+    claimed = in_app(app, lambda: db.session.scalar(select(Item).where(Item.kind == "pip")))
+    assert claimed.wrapped_key is not None and claimed.sealed_key is None
+    staff_page = staff.get(f"/clients/{owner_id}/plan").get_data(as_text=True)  # in Dutch
+    assert "Kinderopvang regelen" in staff_page and "/answer" not in staff_page
+    actions = in_app(app, lambda: db.session.scalars(select(AccessEvent.action)).all())
+    assert "decide" in actions
+
+
+def test_regievoerder_proposes_agreement_owner_accepts_and_history(app: Flask, pair) -> None:
+    owner, staff, owner_id = pair
+    post_form(owner, "/plan/propose", FIRST_PLAN)
+    proposal_id = in_app(
+        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal"))
+    )
+    post_form(
+        staff,
+        f"/clients/{owner_id}/plan/proposals/{proposal_id}/answer",
+        {"decision": "accept"},
+        f"/clients/{owner_id}/plan",
+    )
+    owner.get("/plan/")  # claims version 1
+    form_page = staff.get(f"/clients/{owner_id}/plan/propose").get_data(as_text=True)
+    values = form_values(form_page)
+    assert values["provider"] == "Taalschool Utrecht"
+    empty_row = next(
+        n.split("-")[1] for n, v in values.items() if n.endswith("-description") and not v
+    )
+    values.update(
+        {
+            f"agreements-{empty_row}-description": "Solliciteren bij de thuiszorg",
+            f"agreements-{empty_row}-party": "me",
+            f"agreements-{empty_row}-domain": "work",
+            f"agreements-{empty_row}-status": "open",
+            "agreements-1-status": "done",
+            "reason": "progress",
+            "comment": "Na het voortgangsgesprek",
+        }
+    )
+    response = post_form(staff, f"/clients/{owner_id}/plan/propose", values)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = owner.get("/plan/").get_data(as_text=True)
+    assert "A proposal for you to answer" in page
+    assert "New agreement: Solliciteren bij de thuiszorg" in page
+    assert "Kinderopvang regelen · Status: was To do, now Done" in page
+    second = in_app(
+        app,
+        lambda: db.session.scalars(
+            select(Item.id).where(Item.kind == "pip_proposal").order_by(Item.created_at.desc())
+        ).first(),
+    )
+    refused = post_form(
+        owner, f"/plan/proposals/{second}/answer", {"decision": "decline"}, "/plan/"
+    )
+    assert refused.status_code == 302
+    assert "Please say why" in owner.get("/plan/").get_data(as_text=True)
+    post_form(
+        owner,
+        f"/plan/proposals/{second}/answer",
+        {"decision": "accept", "answer": "Goed"},
+        "/plan/",
+    )
+    history = owner.get("/plan/history").get_data(as_text=True)
+    assert "Version 2" in history and "Version 1" in history
+    assert "New agreement: Solliciteren bij de thuiszorg" in history
+    staff_history = staff.get(f"/clients/{owner_id}/plan/history").get_data(as_text=True)
+    assert "Solliciteren bij de thuiszorg" in staff_history
+    # A second answer to the same proposal changes nothing.
+    post_form(owner, f"/plan/proposals/{second}/answer", {"decision": "accept"}, "/plan/")
+    assert in_app(app, lambda: count("pip")) == 2
+
+
+def test_without_permission_or_scope_no_plan(app: Flask, make_owner, make_staff) -> None:
+    owner = owner_with_items(app, make_owner)
+    staff = staff_client(app, make_staff("sanne"))
+    share(owner, connect(owner, new_code(staff)), {**SHARE, "kinds": ["goal"]})
+    owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
+    assert staff.get(f"/clients/{owner_id}/plan").status_code == 403
+    assert staff.get(f"/clients/{owner_id}/plan/propose").status_code == 403
+
+
+def test_bad_plan_input_keeps_everything(app: Flask, pair) -> None:
+    owner, _staff, _ = pair
+    bad = post_form(owner, "/plan/propose", {**FIRST_PLAN, "hours_per_week": "500"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "0 to 60 hours" in page
+    assert "Elke week naar de taalschool" in page
+    bad = post_form(owner, "/plan/propose", {**FIRST_PLAN, "agreements-0-domain": "mars"})
+    assert bad.status_code == 200
+    bad = post_form(owner, "/plan/propose", {**FIRST_PLAN, "agreements-0-party": "king"})
+    assert bad.status_code == 200
+    assert in_app(app, lambda: count("pip_proposal")) == 0
+
+
+def test_plan_text_is_not_in_the_dump(app: Flask, pair) -> None:
+    from tests.web.test_dump import dump_everything
+
+    owner, staff, owner_id = pair
+    post_form(owner, "/plan/propose", FIRST_PLAN)
+    staff.get(f"/clients/{owner_id}/plan")
+    dump = dump_everything(app)
+    for text in ("Taalschool Utrecht", "Kinderopvang regelen", "Zoals besproken"):
+        assert text.encode() not in dump
+    assert (
+        in_app(app, lambda: db.session.scalar(select(func.count()).select_from(GrantItemKey))) >= 1
+    )
