@@ -37,6 +37,7 @@ class ItemKind(enum.StrEnum):
     SUMMARY = "summary"  # one per owner, internal: what the dashboard needs, in one envelope
     PIP = "pip"  # one agreed version of the plan (PIP); never changed once written
     PIP_PROPOSAL = "pip_proposal"  # a proposed change of the plan, with its answer
+    MEETING = "meeting"  # a progress meeting: the owner's preparation, the summary
 
 
 class Item(Base):

@@ -3,6 +3,7 @@ the answer to a proposal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ from portfolio.pip.plan import (
     MAX_AGREEMENTS,
     Agreement,
     AgreementStatus,
+    Meeting,
     Party,
     Plan,
     PlanContent,
@@ -229,3 +231,48 @@ class AnswerForm(BaseForm):
     def validate_answer(self, field: Any) -> None:
         if self.decision.data == "decline" and not (field.data or "").strip():
             raise ValidationError(_l("Please say why you do not agree."))
+
+
+LONG_TEXT = [
+    Optional(),
+    Length(max=2000, message=_l("Please use at most 2000 characters.")),
+    no_control_characters,
+]
+
+
+class MeetingForm(BaseForm):
+    day = DateField(
+        _l("Date of the meeting"),
+        validators=[DataRequired(message=_l("Please choose a date.")), sensible_date],
+    )
+
+
+class PreparationForm(BaseForm):
+    went_well = TextAreaField(_l("What went well?"), validators=LONG_TEXT)
+    hard = TextAreaField(_l("What was hard?"), validators=LONG_TEXT)
+    discuss = TextAreaField(_l("What do I want to talk about?"), validators=LONG_TEXT)
+
+    def applied_to(self, meeting: Meeting) -> Meeting:
+        """The owner's part of the meeting, as filled in; the summary stays as it is."""
+        return replace(
+            meeting,
+            went_well=(self.went_well.data or "").strip(),
+            hard=(self.hard.data or "").strip(),
+            discuss=(self.discuss.data or "").strip(),
+        )
+
+
+class SummaryForm(BaseForm):
+    summary = TextAreaField(_l("Summary of the meeting"), validators=LONG_TEXT)
+    agreed = TextAreaField(_l("Changes we agreed on"), validators=LONG_TEXT)
+    next_day = DateField(_l("Next meeting"), validators=[Optional(), sensible_date])
+
+    def applied_to(self, meeting: Meeting, author_id: str) -> Meeting:
+        """The regievoerder's part of the meeting; the preparation stays as it is."""
+        return replace(
+            meeting,
+            summary=(self.summary.data or "").strip(),
+            agreed=(self.agreed.data or "").strip(),
+            next_day=self.next_day.data,
+            summary_by=author_id,
+        )

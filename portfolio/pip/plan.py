@@ -236,6 +236,54 @@ class Proposal:
         return replace(self, status=status, answer=answer, answered_by=by)
 
 
+@dataclass(frozen=True)
+class Meeting:
+    """A progress meeting (voortgangsgesprek): the owner prepares, the regievoerder writes
+    the summary, which the owner can always read."""
+
+    day: date
+    went_well: str = ""
+    hard: str = ""
+    discuss: str = ""
+    summary: str = ""
+    agreed: str = ""
+    next_day: date | None = None
+    summary_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "day": self.day.isoformat(),
+            "went_well": self.went_well,
+            "hard": self.hard,
+            "discuss": self.discuss,
+            "summary": self.summary,
+            "agreed": self.agreed,
+            "next_day": self.next_day.isoformat() if self.next_day else None,
+            "summary_by": self.summary_by,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Meeting:
+        day = _day(data.get("day"))
+        if data.get("schema") != SCHEMA or day is None:
+            raise InvalidContentError("unknown meeting")
+        return cls(
+            day,
+            went_well=_text(data, "went_well", 2000),
+            hard=_text(data, "hard", 2000),
+            discuss=_text(data, "discuss", 2000),
+            summary=_text(data, "summary", 2000),
+            agreed=_text(data, "agreed", 2000),
+            next_day=_day(data.get("next_day")),
+            summary_by=data.get("summary_by"),
+        )
+
+    @property
+    def prepared(self) -> bool:
+        return bool(self.went_well or self.hard or self.discuss)
+
+
 # -- what moved between two versions -------------------------------------------------------
 
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
+from portfolio.db import utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.models import Item, ItemKind
-from portfolio.pip.plan import PlanContent, Proposal, ProposalStatus, Reason, Version
+from portfolio.pip.plan import Meeting, PlanContent, Proposal, ProposalStatus, Reason, Version
 from portfolio.sharing import services as sharing
 from portfolio.vault.envelope import SymmetricKey
 
@@ -113,18 +115,21 @@ def propose(
 def _locked_proposal(
     session: Session, side: Side, item_id: str
 ) -> tuple[Item, SymmetricKey, Proposal]:
-    item = session.get(Item, item_id[:32], with_for_update=True)
-    if item is None or item.owner_id != side.owner_id or item.kind != ItemKind.PIP_PROPOSAL.value:
-        raise ItemNotFoundError(item_id[:32])
+    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, lock=True)
     item_key, data = side.open(item)
     return item, item_key, Proposal.from_json(data)
 
 
-def proposal_of(session: Session, side: Side, item_id: str) -> ProposalItem:
-    """One proposal of this plan, or ``ItemNotFoundError`` (also for other people's)."""
-    item = session.get(Item, item_id[:32]) if len(item_id) <= 32 else None
-    if item is None or item.owner_id != side.owner_id or item.kind != ItemKind.PIP_PROPOSAL.value:
+def _item_of(session: Session, side: Side, item_id: str, kind: ItemKind, *, lock: bool) -> Item:
+    """An item of this plan of one kind, or ``ItemNotFoundError`` (also for other people's)."""
+    item = session.get(Item, item_id[:32], with_for_update=lock) if len(item_id) <= 32 else None
+    if item is None or item.owner_id != side.owner_id or item.kind != kind.value:
         raise ItemNotFoundError(item_id[:32])
+    return item
+
+
+def proposal_of(session: Session, side: Side, item_id: str) -> ProposalItem:
+    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, lock=False)
     try:
         return ProposalItem(item, Proposal.from_json(side.open(item)[1]))
     except InvalidContentError:
@@ -165,3 +170,51 @@ def withdraw(session: Session, side: Side, item_id: str) -> None:
         item, item_key, proposal.answered(ProposalStatus.WITHDRAWN, "", side.user.id).to_json()
     )
     session.flush()
+
+
+# -- progress meetings ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingItem:
+    item: Item
+    meeting: Meeting
+
+
+def meetings(side: Side) -> list[MeetingItem]:
+    """The latest day first."""
+    found = []
+    for item in side.items(ItemKind.MEETING):
+        try:
+            found.append(MeetingItem(item, Meeting.from_json(side.open(item)[1])))
+        except InvalidContentError:
+            logger.warning("meeting %s does not fit", item.id)
+    return sorted(found, key=lambda m: (m.meeting.day, m.item.created_at), reverse=True)
+
+
+def plan_meeting(side: Side, day: date) -> Item:
+    item = side.create(ItemKind.MEETING, Meeting(day).to_json())
+    logger.info("meeting %s planned by %s for %s", item.id, side.user.id, side.owner_id)
+    return item
+
+
+def meeting_of(session: Session, side: Side, item_id: str, *, lock: bool = False) -> MeetingItem:
+    item = _item_of(session, side, item_id, ItemKind.MEETING, lock=lock)
+    try:
+        return MeetingItem(item, Meeting.from_json(side.open(item)[1]))
+    except InvalidContentError:
+        raise ItemNotFoundError(item.id) from None
+
+
+def update_meeting(
+    session: Session, side: Side, item_id: str, change: Callable[[Meeting], Meeting]
+) -> Meeting:
+    """Re-read the meeting under a row lock and change only one side's part of it, so the
+    preparation and the summary, written at the same time, do not overwrite each other."""
+    found = meeting_of(session, side, item_id, lock=True)
+    item_key, _ = side.open(found.item)
+    changed = change(found.meeting)
+    entries.seal(found.item, item_key, changed.to_json())
+    found.item.updated_at = utcnow()
+    session.flush()
+    return changed

@@ -32,7 +32,10 @@ from portfolio.pip.forms import (
     REASONS,
     ROUTES,
     AnswerForm,
+    MeetingForm,
     PlanForm,
+    PreparationForm,
+    SummaryForm,
 )
 from portfolio.pip.plan import Change, PlanContent, ProposalStatus, Reason, changes
 from portfolio.sharing import audit
@@ -145,6 +148,8 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
         urls=urls,
         me=current_user.id,
         answer_form=AnswerForm(formdata=None),
+        meeting_form=MeetingForm(formdata=None),
+        meetings=plans.meetings(side),
         form=EmptyForm(),
         **extra,
     )
@@ -201,6 +206,8 @@ def _owner_urls() -> dict[str, str]:
         "history": url_for("plan.history"),
         "answer": url_for("plan.answer", proposal_id="__id__"),
         "withdraw": url_for("plan.withdraw", proposal_id="__id__"),
+        "new_meeting": url_for("plan.new_meeting"),
+        "meeting": url_for("plan.meeting", meeting_id="__id__"),
     }
 
 
@@ -298,6 +305,52 @@ def _withdraw(side: plans.Side, proposal_id: str) -> None:
     flash(_("Your proposal is withdrawn."), "success")
 
 
+# -- progress meetings, both sides ---------------------------------------------------------
+
+
+def _new_meeting(side: plans.Side) -> str | None:
+    """The new meeting's id, or None (with a message) when the date is not right."""
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for f in form for e in f.errors) or _("Please try again."), "error")
+        return None
+    return plans.plan_meeting(side, form.day.data).id
+
+
+def _meeting_of(side: plans.Side, meeting_id: str) -> plans.MeetingItem:
+    try:
+        return plans.meeting_of(dbs(), side, meeting_id)
+    except ItemNotFoundError:
+        abort(404)
+
+
+@bp.route("/plan/meetings/new", methods=["POST"])
+@roles(Role.OWNER)
+def new_meeting() -> Response:
+    made = _new_meeting(_owner_side())
+    if made is None:
+        return redirect(url_for("plan.index") + "#meetings")
+    db.session.commit()
+    flash(_("The meeting is in your plan. You can prepare it now."), "success")
+    return redirect(url_for("plan.meeting", meeting_id=made))
+
+
+@bp.route("/plan/meetings/<meeting_id>", methods=["GET", "POST"])
+@roles(Role.OWNER)
+def meeting(meeting_id: str) -> str | Response:
+    side = _owner_side()
+    found = _meeting_of(side, meeting_id)
+    form = PreparationForm(obj=found.meeting)
+    if form.validate_on_submit():
+        plans.update_meeting(dbs(), side, found.item.id, form.applied_to)
+        db.session.commit()
+        flash(_("Your preparation is saved."), "success")
+        return redirect(url_for("plan.meeting", meeting_id=found.item.id))
+    return render_template(
+        "pip/meeting.html", found=found, form=form, owner_view=True, back=url_for("plan.index")
+    )
+
+
 # -- a recipient (regievoerder, or a supporter who may propose) ----------------------------
 
 
@@ -320,6 +373,8 @@ def _recipient_urls(owner_id: str) -> dict[str, str]:
         "history": url_for("plan.client_history", owner_id=owner_id),
         "answer": url_for("plan.client_answer", owner_id=owner_id, proposal_id="__id__"),
         "withdraw": url_for("plan.client_withdraw", owner_id=owner_id, proposal_id="__id__"),
+        "new_meeting": url_for("plan.client_new_meeting", owner_id=owner_id),
+        "meeting": url_for("plan.client_meeting", owner_id=owner_id, meeting_id="__id__"),
         "back": url_for("clients.client", owner_id=owner_id),
     }
 
@@ -397,3 +452,45 @@ def client_withdraw(owner_id: str, proposal_id: str) -> Response:
     side, _opened = _recipient_side(owner_id, writing=True)
     _withdraw(side, proposal_id)
     return redirect(url_for("plan.client_plan", owner_id=owner_id))
+
+
+@bp.route("/clients/<owner_id>/plan/meetings/new", methods=["POST"])
+@roles(Role.REGIEVOERDER)
+def client_new_meeting(owner_id: str) -> Response:
+    side, opened = _recipient_side(owner_id, writing=True)
+    made = _new_meeting(side)
+    if made is None:
+        return redirect(url_for("plan.client_plan", owner_id=owner_id) + "#meetings")
+    _log(opened, Action.MEETING, made)
+    db.session.commit()
+    flash(_("The meeting is planned. The newcomer can prepare it."), "success")
+    return redirect(url_for("plan.client_meeting", owner_id=owner_id, meeting_id=made))
+
+
+@bp.route("/clients/<owner_id>/plan/meetings/<meeting_id>", methods=["GET", "POST"])
+@roles(*RECIPIENTS)
+def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
+    side, opened = _recipient_side(owner_id)
+    found = _meeting_of(side, meeting_id)
+    writes = current_user.role == Role.REGIEVOERDER.value and opened.grant.may_propose
+    form = SummaryForm(obj=found.meeting)
+    if form.is_submitted() and not writes:
+        deny(owner_id, "plan", found.item.id)
+        abort(403)
+    if form.validate_on_submit():
+        author = current_user.id
+        plans.update_meeting(dbs(), side, found.item.id, lambda m: form.applied_to(m, author))
+        _log(opened, Action.MEETING, found.item.id)
+        db.session.commit()
+        flash(_("The summary is saved. The newcomer can read it."), "success")
+        return redirect(url_for("plan.client_meeting", owner_id=owner_id, meeting_id=found.item.id))
+    _log(opened, Action.READ, found.item.id)
+    db.session.commit()
+    return render_template(
+        "pip/meeting.html",
+        found=found,
+        form=form if writes else None,
+        owner_view=False,
+        name=opened.note.shown_name,
+        back=url_for("plan.client_plan", owner_id=owner_id),
+    )

@@ -20,7 +20,7 @@ from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
 
 logger = logging.getLogger(__name__)
-MAX_COMMENT = 2000
+MESSAGE_RATE = "60 per hour"  # per account: a conversation, not a flood
 
 
 class CommentNotAllowedError(Exception):

@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     COMMENT = "comment"
     PROPOSE = "propose"
     DECIDE = "decide"
+    MEETING = "meeting"
     VERIFY = "verify"
     WITHDRAW = "withdraw"
     CONNECT = "connect"

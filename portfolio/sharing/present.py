@@ -31,8 +31,9 @@ KIND_LABELS = {
     ItemKind.INTEGRATION.value: _l("My integration: route and term"),
     ItemKind.PIP.value: _l("My plan (PIP) and proposals to change it"),
     ItemKind.PIP_PROPOSAL.value: _l("My plan (PIP) and proposals to change it"),
+    ItemKind.MEETING.value: _l("My plan (PIP) and proposals to change it"),
 }
-PLAN_KINDS = frozenset({ItemKind.PIP.value, ItemKind.PIP_PROPOSAL.value})
+PLAN_KINDS = frozenset({ItemKind.PIP.value, ItemKind.PIP_PROPOSAL.value, ItemKind.MEETING.value})
 KIND_ICONS = {
     ItemKind.GOAL.value: "star",
     ItemKind.LANGUAGE_LEVEL.value: "language",
@@ -106,6 +107,8 @@ def _record(item: Item, data: dict[str, Any]) -> Shown:
 def _plan(item: Item, data: dict[str, Any]) -> Shown:
     if item.kind == ItemKind.PIP.value:
         title = _("Plan (PIP), version %(number)s", number=data.get("number", "?"))
+    elif item.kind == ItemKind.MEETING.value:
+        title = _("Progress meeting (voortgangsgesprek) of %(date)s", date=data.get("day", "?"))
     else:
         title = _("Proposal to change the plan (PIP)")
     return Shown(item, title, "route", str(KIND_LABELS[item.kind]))

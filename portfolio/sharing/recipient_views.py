@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role, User
-from portfolio.accounts.web import vault_context
+from portfolio.accounts.web import account_key, vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files
 from portfolio.entries import services as entries
@@ -32,6 +32,7 @@ from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.models import Item
 from portfolio.entries.record_views import blob_store, file_response
+from portfolio.extensions import limiter
 from portfolio.sharing import audit, comments, endorsements, present
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import NoAccessError
@@ -290,6 +291,7 @@ def _may_verify(opened: sharing.OpenGrant, shared: Item) -> bool:
 
 
 @bp.route("/clients/<owner_id>/items/<item_id>/comments", methods=["POST"])
+@limiter.limit(comments.MESSAGE_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def comment(owner_id: str, item_id: str) -> str | Response:
     opened = opened_for(owner_id)

@@ -21,7 +21,10 @@ SHAREABLE_KINDS: tuple[ItemKind, ...] = (
 )
 SHAREABLE = frozenset(k.value for k in SHAREABLE_KINDS)
 # Item kinds that go with a chosen kind: proposals go with the plan (PIP).
-KIND_GROUPS = {ItemKind.PIP_PROPOSAL.value: ItemKind.PIP.value}
+KIND_GROUPS = {
+    ItemKind.PIP_PROPOSAL.value: ItemKind.PIP.value,
+    ItemKind.MEETING.value: ItemKind.PIP.value,
+}
 ITEM_KINDS = SHAREABLE | frozenset(KIND_GROUPS)
 SENSITIVE_DOMAINS = frozenset({"health"})  # special-category data: never in a default scope
 

@@ -7,7 +7,16 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -419,6 +428,7 @@ def disconnect(connection_id: str) -> Response:
 
 
 @bp.route("/items/<item_id>/feedback", methods=["GET", "POST"])
+@limiter.limit(comments.MESSAGE_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def feedback(item_id: str) -> str | Response:
     """The owner's threads on one item: one per person who may comment or has written."""
@@ -524,6 +534,7 @@ ACTION_LABELS = {
     Action.WITHDRAW.value: _l("Withdrew a verification"),
     Action.PROPOSE.value: _l("Proposed a change to your plan"),
     Action.DECIDE.value: _l("Answered a proposal for your plan"),
+    Action.MEETING.value: _l("Planned or wrote about a progress meeting"),
 }
 # Whole phrases per action and object: no sentences glued from parts.
 EVENT_LABELS = {
@@ -560,6 +571,9 @@ def badge_count() -> dict[str, int]:
 def claim_before_request() -> None:
     """Items recipients wrote for this owner (proposals) are wrapped under the owner's user
     key at the start of the owner's next request: one indexed query when there are none."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not isinstance(getattr(view, "_access", None), frozenset):
+        return  # static files and public pages: no session to load
     if not current_user.is_authenticated or current_user.role != Role.OWNER.value:
         return
     if sharing.claim_sealed(dbs(), current_user, current_user_key()):

@@ -212,6 +212,23 @@ def test_connect_share_see_revoke(
     staff.goto(client_url + "/plan")
     expect(staff.locator(".agreements")).to_contain_text("Solliciteren bij de thuiszorg")
     _axe(staff, "plan-version", lang)
+
+    # A progress meeting: the newcomer prepares, the regievoerder writes the summary.
+    owner.goto(base_url + "/plan/")
+    owner.locator("#day").fill("2027-01-15")
+    owner.locator("form[action$='/plan/meetings/new'] button").click()
+    owner.locator("#went_well").fill("Ik spreek meer Nederlands")
+    _axe(owner, "meeting-prepare", lang)
+    owner.locator("main form.stack button[type=submit]").click()
+    meeting_path = owner.url[len(base_url) :]
+    staff.goto(client_url + "/plan")
+    staff.locator(f"a[href$='{meeting_path.rsplit('/', 1)[1]}']").click()
+    expect(staff.locator("main")).to_contain_text("Ik spreek meer Nederlands")
+    staff.locator("#summary").fill("Goed gesprek. Volgende stap: een stage.")
+    _axe(staff, "meeting-summary", lang)
+    staff.locator("main form.stack button[type=submit]").click()
+    owner.reload()
+    expect(owner.locator("main")).to_contain_text("Volgende stap: een stage.")
     owner.goto(grant_url)
 
     # The newcomer stops sharing: a 403 at once, and off the caseload.

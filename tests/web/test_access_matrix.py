@@ -54,6 +54,7 @@ ALLOWED = {
     (GRANTED, "clients.file"),
     (GRANTED, "plan.client_plan"),
     (GRANTED, "plan.client_history"),
+    (GRANTED, "plan.client_meeting"),
 }
 # Endpoints that are nobody's data: public pages, the staff login halfway, the language.
 SKIPPED = {"static", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
@@ -69,6 +70,7 @@ class Ids:
     connection_id: str
     r1_id: str
     proposal_id: str
+    meeting_id: str
 
 
 def _supporter(app: Flask, make_owner) -> FlaskClient:
@@ -115,6 +117,15 @@ def world(app: Flask, make_owner, make_staff):
         },
     )
     assert proposed.status_code == 302, proposed.get_data(as_text=True)[:500]
+    meeting = owner.post(
+        "/plan/meetings/new",
+        data={"csrf_token": csrf_token(owner, "/plan/"), "day": "2027-01-15"},
+    )
+    assert meeting.status_code == 302
+    owner.post(
+        meeting.location,
+        data={"csrf_token": csrf_token(owner, "/plan/"), "went_well": "Kinderopvang geregeld"},
+    )
     supporter = _supporter(app, make_owner)
     page = owner.post(
         "/sharing/invite",
@@ -148,6 +159,7 @@ def world(app: Flask, make_owner, make_staff):
             ),
             r1_id=db.session.scalar(select(User.id).where(User.username == "sanne")),
             proposal_id=db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal")),
+            meeting_id=db.session.scalar(select(Item.id).where(Item.kind == "meeting")),
         )
 
     actors: dict[str, FlaskClient | None] = {
@@ -189,6 +201,8 @@ def _url(rule, ids: Ids) -> str | None:
             values[name] = 0
         elif name == "proposal_id":
             values[name] = ids.proposal_id
+        elif name == "meeting_id":
+            values[name] = ids.meeting_id
         elif name == "endorsement_id":
             values[name] = "0" * 32
         else:

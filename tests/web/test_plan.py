@@ -194,3 +194,54 @@ def test_plan_text_is_not_in_the_dump(app: Flask, pair) -> None:
     assert (
         in_app(app, lambda: db.session.scalar(select(func.count()).select_from(GrantItemKey))) >= 1
     )
+
+
+def test_meeting_preparation_and_summary_keep_each_other(app: Flask, pair) -> None:
+    owner, staff, owner_id = pair
+    made = post_form(owner, "/plan/meetings/new", {"day": "2027-01-15"}, "/plan/")
+    assert made.status_code == 302 and "/plan/meetings/" in made.location
+    meeting_id = made.location.rsplit("/", 1)[1]
+    saved = post_form(
+        owner,
+        made.location,
+        {"went_well": "Ik spreek meer Nederlands", "hard": "De brieven", "discuss": "Werk"},
+    )
+    assert saved.status_code == 302
+    url = f"/clients/{owner_id}/plan/meetings/{meeting_id}"
+    page = staff.get(url).get_data(as_text=True)
+    assert "Ik spreek meer Nederlands" in page and "De brieven" in page
+    post_form(
+        staff,
+        url,
+        {"summary": "Goed gesprek over werk", "agreed": "Stage zoeken", "next_day": "2027-04-01"},
+    )
+    mine = owner.get(made.location).get_data(as_text=True)
+    assert "Goed gesprek over werk" in mine and "Stage zoeken" in mine
+    assert "Ik spreek meer Nederlands" in mine  # the summary did not overwrite the preparation
+    # The owner saves again: the summary stays.
+    post_form(owner, made.location, {"went_well": "Nog beter", "hard": "", "discuss": ""})
+    assert "Goed gesprek over werk" in staff.get(url).get_data(as_text=True)
+    plan = owner.get("/plan/").get_data(as_text=True)
+    assert "January 15, 2027" in plan and "summary written" in plan
+    bad = post_form(owner, "/plan/meetings/new", {"day": "1066-10-14"}, "/plan/")
+    assert bad.status_code == 302
+    assert in_app(app, lambda: count("meeting")) == 1
+
+
+def test_only_a_regievoerder_who_may_propose_writes_the_summary(
+    app: Flask, make_owner, make_staff
+) -> None:
+    owner = owner_with_items(app, make_owner)
+    staff = staff_client(app, make_staff("sanne"))
+    share(owner, connect(owner, new_code(staff)), {**SHARE, "kinds": ["goal", "pip"]})
+    owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
+    made = post_form(owner, "/plan/meetings/new", {"day": "2027-01-15"}, "/plan/")
+    url = f"/clients/{owner_id}/plan/meetings/{made.location.rsplit('/', 1)[1]}"
+    assert staff.get(url).status_code == 200  # may read
+    assert post_form(staff, url, {"summary": "x"}, url).status_code == 403
+    assert (
+        post_form(
+            staff, f"/clients/{owner_id}/plan/meetings/new", {"day": "2027-02-01"}, url
+        ).status_code
+        == 403
+    )
