@@ -12,6 +12,7 @@ from portfolio.sharing.models import (
     Endorsement,
     Grant,
     GrantItemKey,
+    Handover,
 )
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Endorsement",
     "Grant",
     "GrantItemKey",
+    "Handover",
     "Item",
     "ItemFile",
     "LifeDomain",

@@ -158,6 +158,21 @@ class AccessLogRetention(Base):
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Handover(Base):
+    """A regievoerder left; their newcomers are asked to share with a successor. Nothing
+    moves until the newcomer says yes (and then chooses what to share)."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    from_id: Mapped[str] = mapped_column(String(32))  # the one who left (kept after deletion)
+    to_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column()
+    accepted: Mapped[bool | None] = mapped_column(Boolean)
+
+
 class Comment(Base):
     """Feedback on an item, in a thread between its owner and one recipient (the
     partner). The text is sealed under the item's key: the owner opens it with the user

@@ -42,6 +42,7 @@ from portfolio.sharing.models import (
     Connection,
     Grant,
     GrantItemKey,
+    Handover,
     Relation,
 )
 from portfolio.sharing.scope import ITEM_KINDS, Scope
@@ -438,15 +439,16 @@ def _shred(session: Session, grant: Grant) -> None:
     grant.sealed_note = None
 
 
-def revoke_grant(session: Session, owner: User, grant: Grant, now: datetime) -> None:
-    """At once: the sealed grant key and every wrap under it are deleted."""
+def revoke_grant(session: Session, actor: User, grant: Grant, now: datetime) -> None:
+    """At once: the sealed grant key and every wrap under it are deleted. The actor is the
+    owner, or an administrator when the recipient left the municipality."""
     if grant.revoked_at is not None:
         return
     _shred(session, grant)
     grant.revoked_at = now
     grant.updated_at = now
     session.flush()
-    _log(session, owner, grant, Action.REVOKE)
+    _log(session, actor, grant, Action.REVOKE)
     logger.info("grant %s revoked", grant.id)
 
 
@@ -655,3 +657,77 @@ def claim_sealed(session: Session, owner: User, user_key: SymmetricKey) -> int:
         sync_item(session, item, item_key, user_key)
         claimed += 1
     return claimed
+
+
+# -- a regievoerder left: ask the newcomers about the successor ----------------------------
+
+
+@dataclass(frozen=True)
+class PendingHandover:
+    handover: Handover
+    left: User | None
+    successor: User
+
+
+def pending_handovers(session: Session, owner_id: str) -> list[PendingHandover]:
+    rows = session.scalars(
+        select(Handover)
+        .where(Handover.owner_id == owner_id, Handover.answered_at.is_(None))
+        .order_by(Handover.created_at)
+    ).all()
+    found = []
+    for row in rows:
+        successor = session.get(User, row.to_id)
+        if successor is not None and successor.active:
+            found.append(PendingHandover(row, session.get(User, row.from_id), successor))
+    return found
+
+
+def answer_handover(
+    session: Session, owner: User, handover_id: str, accept: bool, now: datetime
+) -> Handover:
+    row = session.get(Handover, handover_id[:32]) if len(handover_id) <= 32 else None
+    if row is None or row.owner_id != owner.id or row.answered_at is not None:
+        raise GrantNotFoundError(handover_id[:32])
+    row.answered_at = now
+    row.accepted = accept
+    if accept and connection_between(session, owner.id, row.to_id) is None:
+        connection = Connection(
+            id=new_id(),
+            owner_id=owner.id,
+            recipient_id=row.to_id,
+            relation=Relation.REGIEVOERDER.value,
+            created_at=now,
+        )
+        session.add(connection)
+        session.flush()
+        audit.record(
+            session,
+            actor=owner,
+            owner_id=owner.id,
+            action=Action.CONNECT,
+            object_type="connection",
+            object_id=connection.id,
+        )
+    session.flush()
+    return row
+
+
+def handover_template(session: Session, owner_id: str, recipient_id: str) -> Grant | None:
+    """The last share with the one who left, to pre-fill the share with their successor."""
+    row = session.scalars(
+        select(Handover)
+        .where(
+            Handover.owner_id == owner_id,
+            Handover.to_id == recipient_id,
+            Handover.accepted.is_(True),
+        )
+        .order_by(Handover.created_at.desc())
+    ).first()
+    if row is None:
+        return None
+    return session.scalars(
+        select(Grant)
+        .where(Grant.owner_id == owner_id, Grant.recipient_id == row.from_id)
+        .order_by(Grant.created_at.desc())
+    ).first()

@@ -84,6 +84,7 @@ def index() -> str:
         active=active,
         ended=ended[:20],
         names=names,
+        handovers=sharing.pending_handovers(session, current_user.id),
         relation_labels=RELATION_LABELS,
         code_form=CodeForm(),
         form=EmptyForm(),
@@ -95,6 +96,25 @@ def _names(user_ids: set[str]) -> dict[str, User]:
         return {}
     rows = dbs().query(User).filter(User.id.in_(user_ids)).all()
     return {u.id: u for u in rows}
+
+
+@bp.route("/handovers/<handover_id>", methods=["POST"])
+@roles(Role.OWNER)
+def handover(handover_id: str) -> Response:
+    """Yes: connect with the successor and choose what to share. No: nothing happens."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    accept = request.form.get("answer") == "yes"
+    try:
+        row = sharing.answer_handover(dbs(), current_user, handover_id, accept, utcnow())
+    except GrantNotFoundError:
+        abort(404)
+    db.session.commit()
+    if accept:
+        flash(_("You are connected. Now choose what you share."), "success")
+        return redirect(url_for("sharing.new", recipient_id=row.to_id))
+    flash(_("Nothing is shared. You can always connect later with a code."), "success")
+    return redirect(url_for("sharing.index"))
 
 
 # -- connect by code -----------------------------------------------------------------------
@@ -206,6 +226,13 @@ def _share_form(person: User, grant: Grant | None) -> ShareForm:
             scope = default_scope(relation, [c.value for c in form.domains.choices])
             form.purpose.data = "pip" if relation == Relation.REGIEVOERDER.value else None
             form.shown_name.data = _last_shown_name()
+            earlier = sharing.handover_template(dbs(), current_user.id, person.id)
+            if earlier is not None:  # what was shared with the one who left
+                scope = sharing.scope_of(earlier)
+                form.purpose.data = earlier.purpose
+                form.may_comment.data = earlier.may_comment
+                form.may_propose.data = earlier.may_propose
+                form.may_verify.data = earlier.may_verify
         form.kinds.data = sorted(scope.kinds)
         form.domains.data = sorted(scope.domains)
         form.items.data = sorted(scope.items)

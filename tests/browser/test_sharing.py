@@ -58,7 +58,7 @@ def _portfolio(live_app: Flask, username: str) -> None:
         db.session.commit()
 
 
-def _staff(live_app: Flask, username: str, lang: str) -> str:
+def _staff(live_app: Flask, username: str, lang: str, role: Role = Role.REGIEVOERDER) -> str:
     with live_app.app_context():
         ctx = live_app.extensions["portfolio.vault"]
         org = services.get_or_create_municipality(db.session, ctx, "Utrecht")
@@ -66,8 +66,8 @@ def _staff(live_app: Flask, username: str, lang: str) -> str:
             db.session,
             ctx,
             username=username,
-            display_name="Sanne de Vries",
-            role=Role.REGIEVOERDER,
+            display_name="Sanne de Vries" if role is Role.REGIEVOERDER else "Bea Beheer",
+            role=role,
             municipality=org,
             locale=lang,
         )
@@ -75,7 +75,14 @@ def _staff(live_app: Flask, username: str, lang: str) -> str:
     return initial
 
 
-def _staff_page(browser: Browser, base_url: str, username: str, initial: str, lang: str) -> Page:
+def _staff_page(
+    browser: Browser,
+    base_url: str,
+    username: str,
+    initial: str,
+    lang: str,
+    home: str = "/workspace",
+) -> Page:
     """First login on a laptop: own passphrase, TOTP enrolment, then the workspace."""
     context = browser.new_context(**LAPTOP, locale="nl-NL", bypass_csp=True)
     page = context.new_page()
@@ -90,7 +97,7 @@ def _staff_page(browser: Browser, base_url: str, username: str, initial: str, la
     secret = base64.b32decode(key + "=" * (-len(key) % 8))
     page.locator("#code").fill(totp.code_at(secret, int(time.time() // 30)))
     page.locator("form.stack button[type=submit]").click()
-    expect(page).to_have_url(re.compile("/workspace$"))
+    expect(page).to_have_url(re.compile(home + "$"))
     expect(page.locator("html")).to_have_attribute("lang", lang)
     return page
 

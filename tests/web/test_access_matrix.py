@@ -71,6 +71,8 @@ class Ids:
     r1_id: str
     proposal_id: str
     meeting_id: str
+    handover_id: str
+    foreign_staff_id: str  # a staff member of another municipality (admin routes)
 
 
 def _supporter(app: Flask, make_owner) -> FlaskClient:
@@ -143,6 +145,18 @@ def world(app: Flask, make_owner, make_staff):
         {**SHARE, "kinds": ["goal"], "domains": ["language"], "purpose": "language"},
     )
 
+    def handover() -> str:
+        from portfolio.sharing.models import Handover
+
+        owner_id = db.session.scalar(select(User.id).where(User.username == "amal"))
+        r1_id = db.session.scalar(select(User.id).where(User.username == "sanne"))
+        row = Handover(owner_id=owner_id, from_id=r1_id, to_id=r1_id)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+    handover_id = in_app(app, handover)
+
     def ids() -> Ids:
         owner_id = db.session.scalar(select(User.id).where(User.username == "amal"))
         certificate = db.session.scalar(select(Item).where(Item.kind == "certificate"))
@@ -160,6 +174,8 @@ def world(app: Flask, make_owner, make_staff):
             r1_id=db.session.scalar(select(User.id).where(User.username == "sanne")),
             proposal_id=db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal")),
             meeting_id=db.session.scalar(select(Item.id).where(Item.kind == "meeting")),
+            handover_id=handover_id,
+            foreign_staff_id=db.session.scalar(select(User.id).where(User.username == "joost")),
         )
 
     actors: dict[str, FlaskClient | None] = {
@@ -203,6 +219,10 @@ def _url(rule, ids: Ids) -> str | None:
             values[name] = ids.proposal_id
         elif name == "meeting_id":
             values[name] = ids.meeting_id
+        elif name == "handover_id":
+            values[name] = ids.handover_id
+        elif name == "user_id":
+            values[name] = ids.foreign_staff_id
         elif name == "endorsement_id":
             values[name] = "0" * 32
         else:

@@ -1,0 +1,53 @@
+"""Forms of municipal administration."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from portfolio.accounts.forms import USERNAME_PATTERN
+from portfolio.accounts.models import Role
+from portfolio.entries.forms import select_choices
+from portfolio.forms import BaseForm, no_control_characters, single_line
+
+ROLES = [
+    (Role.REGIEVOERDER.value, _l("Regievoerder (case manager)")),
+    (Role.ADMIN.value, _l("Administrator")),
+]
+
+
+class NewStaffForm(BaseForm):
+    display_name = StringField(
+        _l("Full name (newcomers see it)"),
+        validators=[
+            DataRequired(message=_l("Please write the name.")),
+            Length(max=120, message=_l("Please use at most 120 characters.")),
+            no_control_characters,
+            single_line,
+        ],
+    )
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(message=_l("Please choose a username.")),
+            Regexp(USERNAME_PATTERN, message=_l("Use 3 to 32 letters or numbers, and . - _ only.")),
+        ],
+    )
+    role = SelectField(_l("Role"), choices=select_choices(ROLES))
+
+
+class DeactivateForm(BaseForm):
+    successor = SelectField(_l("Who takes over their newcomers?"), choices=[])
+
+
+class MunicipalityForm(BaseForm):
+    name = StringField(
+        _l("Name of the municipality"),
+        validators=[
+            DataRequired(message=_l("Please write the name.")),
+            Length(max=120, message=_l("Please use at most 120 characters.")),
+            no_control_characters,
+            single_line,
+        ],
+    )
