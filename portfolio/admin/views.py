@@ -80,7 +80,13 @@ def deactivate(user_id: str) -> str | Response:
     others = [
         s
         for s in services.staff_of(dbs(), current_user.municipality_id or "")
-        if s.active and s.id != person.id and s.role == Role.REGIEVOERDER.value
+        # Only someone who finished their own first login (passphrase and second step):
+        # an account whose one-time passphrase an administrator still knows cannot take over.
+        if s.active
+        and s.id != person.id
+        and s.role == Role.REGIEVOERDER.value
+        and s.totp_enrolled_at is not None
+        and not s.must_change_passphrase
     ]
     form.successor.choices = select_choices(
         [("", _("Nobody (newcomers choose themselves)"))]

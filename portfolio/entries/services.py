@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portfolio.db import new_id, utcnow
@@ -39,9 +39,29 @@ def life_domains(session: Session) -> Sequence[LifeDomain]:
     ).all()
 
 
-def seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
+def _envelope(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> bytes:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    item.content = keys.encrypt_field(item_key, text, item.owner_id, item.id, CONTENT_FIELD)
+    return keys.encrypt_field(item_key, text, item.owner_id, item.id, CONTENT_FIELD)
+
+
+def seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
+    item.content = _envelope(item, item_key, data)
+
+
+def reseal_if_unchanged(
+    session: Session, item: Item, item_key: SymmetricKey, data: dict[str, Any], seen: bytes
+) -> bool:
+    """Compare-and-set: write the new content only if the envelope is still the one that
+    was read (every write has a fresh nonce, so any change in between shows). Works the
+    same on PostgreSQL and SQLite, where FOR UPDATE does nothing."""
+    result = session.execute(
+        update(Item)
+        .where(Item.id == item.id, Item.content == seen)
+        .values(content=_envelope(item, item_key, data), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(item)
+    return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
 
 
 def owner_item_key(item: Item, user_key: SymmetricKey) -> SymmetricKey:

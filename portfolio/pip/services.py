@@ -13,15 +13,26 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
-from portfolio.db import utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.models import Item, ItemKind
 from portfolio.pip.plan import Meeting, PlanContent, Proposal, ProposalStatus, Reason, Version
 from portfolio.sharing import services as sharing
+from portfolio.sharing.errors import NoAccessError
 from portfolio.vault.envelope import SymmetricKey
 
 logger = logging.getLogger(__name__)
+
+
+MAX_OPEN_PROPOSALS = 5
+
+
+class TooManyProposalsError(Exception):
+    """This person already has MAX_OPEN_PROPOSALS proposals waiting for an answer."""
+
+
+class PlanConflictError(Exception):
+    """Someone kept changing the same item at the same moment; try again."""
 
 
 class ProposalClosedError(Exception):
@@ -55,7 +66,10 @@ def recipient_side(session: Session, recipient: User, opened: sharing.OpenGrant)
         raise ItemNotFoundError(opened.grant.owner_id)
 
     def open_(item: Item) -> tuple[SymmetricKey, dict[str, Any]]:
-        _, item_key = sharing.shared_item_key(session, opened, item.id)
+        try:
+            _, item_key = sharing.shared_item_key(session, opened, item.id)
+        except NoAccessError:
+            raise ItemNotFoundError(item.id) from None  # not shared with this person
         return item_key, entries.read_with_item_key(item, item_key)
 
     return Side(
@@ -104,6 +118,13 @@ def proposals(side: Side) -> list[ProposalItem]:
 def propose(
     side: Side, content: PlanContent, reason: Reason, comment: str, current: VersionItem | None
 ) -> Item:
+    waiting = [
+        p
+        for p in proposals(side)
+        if p.proposal.status is ProposalStatus.OPEN and p.proposal.author_id == side.user.id
+    ]
+    if len(waiting) >= MAX_OPEN_PROPOSALS:
+        raise TooManyProposalsError(side.user.id)
     proposal = Proposal(
         content, reason, comment, side.user.id, current.item.id if current else None
     )
@@ -112,40 +133,51 @@ def propose(
     return item
 
 
-def _locked_proposal(
+def _fresh_proposal(
     session: Session, side: Side, item_id: str
-) -> tuple[Item, SymmetricKey, Proposal]:
-    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, lock=True)
+) -> tuple[Item, SymmetricKey, Proposal, bytes]:
+    """The proposal as it is in the database now, and the envelope it was read from."""
+    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, fresh=True)
     item_key, data = side.open(item)
-    return item, item_key, Proposal.from_json(data)
+    return item, item_key, Proposal.from_json(data), item.content
 
 
-def _item_of(session: Session, side: Side, item_id: str, kind: ItemKind, *, lock: bool) -> Item:
-    """An item of this plan of one kind, or ``ItemNotFoundError`` (also for other people's)."""
-    item = session.get(Item, item_id[:32], with_for_update=lock) if len(item_id) <= 32 else None
+def _item_of(session: Session, side: Side, item_id: str, kind: ItemKind, *, fresh: bool) -> Item:
+    """An item of this plan of one kind, or ``ItemNotFoundError`` (also for other people's);
+    ``fresh`` reads it again from the database, not from the session."""
+    item = session.get(Item, item_id[:32], populate_existing=fresh) if len(item_id) <= 32 else None
     if item is None or item.owner_id != side.owner_id or item.kind != kind.value:
         raise ItemNotFoundError(item_id[:32])
     return item
 
 
 def proposal_of(session: Session, side: Side, item_id: str) -> ProposalItem:
-    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, lock=False)
+    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, fresh=False)
     try:
         return ProposalItem(item, Proposal.from_json(side.open(item)[1]))
     except InvalidContentError:
         raise ItemNotFoundError(item.id) from None
 
 
+def may_answer(side: Side, proposal: Proposal) -> bool:
+    """The other side answers: the owner answers proposals by others; a recipient answers
+    only the owner's own proposals (never another recipient's)."""
+    if side.user.id == side.owner_id:
+        return proposal.author_id != side.owner_id
+    return proposal.author_id == side.owner_id
+
+
 def answer(
     session: Session, side: Side, item_id: str, accept: bool, text: str
 ) -> VersionItem | None:
     """The other side accepts (a new version) or declines, with a comment."""
-    item, item_key, proposal = _locked_proposal(session, side, item_id)
-    if proposal.status is not ProposalStatus.OPEN or proposal.author_id == side.user.id:
+    item, item_key, proposal, seen = _fresh_proposal(session, side, item_id)
+    if proposal.status is not ProposalStatus.OPEN or not may_answer(side, proposal):
         raise ProposalClosedError(item.id)
     status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
-    entries.seal(item, item_key, proposal.answered(status, text, side.user.id).to_json())
-    session.flush()
+    answered = proposal.answered(status, text, side.user.id)
+    if not entries.reseal_if_unchanged(session, item, item_key, answered.to_json(), seen):
+        raise ProposalClosedError(item.id)  # answered or withdrawn at the same moment
     if not accept:
         return None
     history = versions(side)
@@ -163,13 +195,12 @@ def answer(
 
 
 def withdraw(session: Session, side: Side, item_id: str) -> None:
-    item, item_key, proposal = _locked_proposal(session, side, item_id)
+    item, item_key, proposal, seen = _fresh_proposal(session, side, item_id)
     if proposal.status is not ProposalStatus.OPEN or proposal.author_id != side.user.id:
         raise ProposalClosedError(item.id)
-    entries.seal(
-        item, item_key, proposal.answered(ProposalStatus.WITHDRAWN, "", side.user.id).to_json()
-    )
-    session.flush()
+    withdrawn = proposal.answered(ProposalStatus.WITHDRAWN, "", side.user.id)
+    if not entries.reseal_if_unchanged(session, item, item_key, withdrawn.to_json(), seen):
+        raise ProposalClosedError(item.id)
 
 
 # -- progress meetings ----------------------------------------------------------------------
@@ -198,8 +229,8 @@ def plan_meeting(side: Side, day: date) -> Item:
     return item
 
 
-def meeting_of(session: Session, side: Side, item_id: str, *, lock: bool = False) -> MeetingItem:
-    item = _item_of(session, side, item_id, ItemKind.MEETING, lock=lock)
+def meeting_of(session: Session, side: Side, item_id: str, *, fresh: bool = False) -> MeetingItem:
+    item = _item_of(session, side, item_id, ItemKind.MEETING, fresh=fresh)
     try:
         return MeetingItem(item, Meeting.from_json(side.open(item)[1]))
     except InvalidContentError:
@@ -209,12 +240,13 @@ def meeting_of(session: Session, side: Side, item_id: str, *, lock: bool = False
 def update_meeting(
     session: Session, side: Side, item_id: str, change: Callable[[Meeting], Meeting]
 ) -> Meeting:
-    """Re-read the meeting under a row lock and change only one side's part of it, so the
-    preparation and the summary, written at the same time, do not overwrite each other."""
-    found = meeting_of(session, side, item_id, lock=True)
-    item_key, _ = side.open(found.item)
-    changed = change(found.meeting)
-    entries.seal(found.item, item_key, changed.to_json())
-    found.item.updated_at = utcnow()
-    session.flush()
-    return changed
+    """Change only one side's part of the meeting, on the content as it is now: if the
+    other side saved in between, read it again and apply the change to that."""
+    for _attempt in range(3):
+        found = meeting_of(session, side, item_id, fresh=True)
+        seen = found.item.content
+        item_key, _ = side.open(found.item)
+        changed = change(found.meeting)
+        if entries.reseal_if_unchanged(session, found.item, item_key, changed.to_json(), seen):
+            return changed
+    raise PlanConflictError(item_id[:32])

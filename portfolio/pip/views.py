@@ -16,10 +16,12 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role
+from portfolio.accounts.web import account_key
 from portfolio.db import db, dbs
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
+from portfolio.extensions import limiter
 from portfolio.pip import services as plans
 from portfolio.pip.forms import (
     AGREEMENT_FIELD_LABELS,
@@ -45,6 +47,7 @@ from portfolio.sharing.recipient_views import RECIPIENTS, deny, opened_for
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("plan", __name__)
+PLAN_RATE = "30 per hour"  # per account: plan writes are deliberate, not a stream
 
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "route": dict(ROUTES),
@@ -147,6 +150,7 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
         agreement_labels=AGREEMENT_FIELD_LABELS,
         urls=urls,
         me=current_user.id,
+        owner_id=side.owner_id,
         answer_form=AnswerForm(formdata=None),
         meeting_form=MeetingForm(formdata=None),
         meetings=plans.meetings(side),
@@ -189,7 +193,16 @@ def _propose(side: plans.Side) -> tuple[PlanForm, plans.VersionItem | None, bool
         form.comment.errors = [_("Nothing is changed yet. Change the plan or an agreement.")]
         return form, current, False
     comment = (form.comment.data or "").strip()
-    plans.propose(side, content, Reason(form.reason.data), comment, current)
+    try:
+        plans.propose(side, content, Reason(form.reason.data), comment, current)
+    except plans.TooManyProposalsError:
+        form.comment.errors = [
+            _(
+                "You already have %(num)d open proposals. Please wait for an answer first.",
+                num=plans.MAX_OPEN_PROPOSALS,
+            )
+        ]
+        return form, current, False
     return form, current, True
 
 
@@ -218,6 +231,7 @@ def index() -> str:
 
 
 @bp.route("/plan/propose", methods=["GET", "POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def propose() -> str | Response:
     form, current, made = _propose(_owner_side())
@@ -325,6 +339,7 @@ def _meeting_of(side: plans.Side, meeting_id: str) -> plans.MeetingItem:
 
 
 @bp.route("/plan/meetings/new", methods=["POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def new_meeting() -> Response:
     made = _new_meeting(_owner_side())
@@ -342,7 +357,12 @@ def meeting(meeting_id: str) -> str | Response:
     found = _meeting_of(side, meeting_id)
     form = PreparationForm(obj=found.meeting)
     if form.validate_on_submit():
-        plans.update_meeting(dbs(), side, found.item.id, form.applied_to)
+        try:
+            plans.update_meeting(dbs(), side, found.item.id, form.applied_to)
+        except plans.PlanConflictError:
+            db.session.rollback()
+            flash(_("Please try again."), "error")
+            return redirect(url_for("plan.meeting", meeting_id=found.item.id))
         db.session.commit()
         flash(_("Your preparation is saved."), "success")
         return redirect(url_for("plan.meeting", meeting_id=found.item.id))
@@ -409,6 +429,7 @@ def client_plan(owner_id: str) -> str:
 
 
 @bp.route("/clients/<owner_id>/plan/propose", methods=["GET", "POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_propose(owner_id: str) -> str | Response:
     side, opened = _recipient_side(owner_id, writing=True)
@@ -437,6 +458,7 @@ def client_history(owner_id: str) -> str:
 
 
 @bp.route("/clients/<owner_id>/plan/proposals/<proposal_id>/answer", methods=["POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_answer(owner_id: str, proposal_id: str) -> Response:
     side, opened = _recipient_side(owner_id, writing=True)
@@ -447,6 +469,7 @@ def client_answer(owner_id: str, proposal_id: str) -> Response:
 
 
 @bp.route("/clients/<owner_id>/plan/proposals/<proposal_id>/withdraw", methods=["POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_withdraw(owner_id: str, proposal_id: str) -> Response:
     side, _opened = _recipient_side(owner_id, writing=True)
@@ -455,6 +478,7 @@ def client_withdraw(owner_id: str, proposal_id: str) -> Response:
 
 
 @bp.route("/clients/<owner_id>/plan/meetings/new", methods=["POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.REGIEVOERDER)
 def client_new_meeting(owner_id: str) -> Response:
     side, opened = _recipient_side(owner_id, writing=True)
@@ -468,6 +492,7 @@ def client_new_meeting(owner_id: str) -> Response:
 
 
 @bp.route("/clients/<owner_id>/plan/meetings/<meeting_id>", methods=["GET", "POST"])
+@limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
     side, opened = _recipient_side(owner_id)
@@ -479,7 +504,14 @@ def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
         abort(403)
     if form.validate_on_submit():
         author = current_user.id
-        plans.update_meeting(dbs(), side, found.item.id, lambda m: form.applied_to(m, author))
+        try:
+            plans.update_meeting(dbs(), side, found.item.id, lambda m: form.applied_to(m, author))
+        except plans.PlanConflictError:
+            db.session.rollback()
+            flash(_("Please try again."), "error")
+            return redirect(
+                url_for("plan.client_meeting", owner_id=owner_id, meeting_id=found.item.id)
+            )
         _log(opened, Action.MEETING, found.item.id)
         db.session.commit()
         flash(_("The summary is saved. The newcomer can read it."), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +44,26 @@ def record(
     )
     session.add(event)
     return event
+
+
+REFUSAL_WINDOW = timedelta(minutes=10)
+
+
+def refused_recently(
+    session: Session, actor_id: str, owner_id: str, object_id: str | None, now: datetime
+) -> bool:
+    """A refusal of the same person on the same object is written once per window, so a
+    refused recipient cannot flood the owner's log (the app log still has every one)."""
+    query = select(AccessEvent.id).where(
+        AccessEvent.owner_id == owner_id,
+        AccessEvent.actor_id == actor_id,
+        AccessEvent.action == Action.DENY.value,
+        AccessEvent.at > now - REFUSAL_WINDOW,
+    )
+    query = query.where(
+        AccessEvent.object_id == object_id if object_id else AccessEvent.object_id.is_(None)
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 @dataclass(frozen=True)

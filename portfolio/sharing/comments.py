@@ -51,7 +51,7 @@ def add(
         created_at=now,
     )
     comment.body = keys.encrypt_comment(
-        item_key, text, item.owner_id, item.id, comment.id, author.id
+        item_key, text, item.owner_id, item.id, comment.id, author.id, partner_id
     )
     session.add(comment)
     session.flush()
@@ -68,7 +68,9 @@ def thread(session: Session, item: Item, item_key: SymmetricKey, partner_id: str
     return [
         Said(
             c,
-            keys.decrypt_comment(item_key, c.body, item.owner_id, item.id, c.id, c.author_id),
+            keys.decrypt_comment(
+                item_key, c.body, item.owner_id, item.id, c.id, c.author_id, c.partner_id
+            ),
         )
         for c in rows
     ]

@@ -10,7 +10,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portfolio.db import Base, new_id, utcnow
@@ -82,7 +91,19 @@ class Grant(Base):
     """One consent: what (scope), to whom, why, what they may do, until when."""
 
     __tablename__ = "grants"
-    __table_args__ = (Index("ix_grants_recipient_owner", "recipient_id", "owner_id"),)
+    __table_args__ = (
+        Index("ix_grants_recipient_owner", "recipient_id", "owner_id"),
+        # One live grant per owner and recipient, even when a share is confirmed twice at
+        # the same moment (an expired one is shredded before a new one is made).
+        Index(
+            "uq_grants_live_pair",
+            "owner_id",
+            "recipient_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL AND sealed_key IS NOT NULL"),
+            postgresql_where=text("revoked_at IS NULL AND sealed_key IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -177,7 +177,9 @@ def connect_code() -> str:
 
 def deny(owner_id: str, object_type: str, object_id: str | None) -> None:
     """Log a refusal where the owner will read it (only for a real owner id)."""
-    if dbs().get(User, owner_id[:32]) is not None:
+    if dbs().get(User, owner_id[:32]) is not None and not audit.refused_recently(
+        dbs(), current_user.id, owner_id[:32], object_id[:32] if object_id else None, utcnow()
+    ):
         audit.record(
             dbs(),
             actor=current_user,

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import Role, User
-from portfolio.db import new_id
+from portfolio.db import new_id, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import audit
@@ -158,8 +159,15 @@ def look_up_code(
 
 def redeem_code(session: Session, typed: str, redeemer: User, now: datetime) -> Connection:
     """Use a code once: the newcomer and the other person are connected (no data yet)."""
-    holder = look_up_code(session, typed, redeemer, now, lock=True)
-    holder.code.used_at = now
+    holder = look_up_code(session, typed, redeemer, now)
+    spent = session.execute(
+        update(ConnectCode)
+        .where(ConnectCode.code_hash == holder.code.code_hash, ConnectCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(spent.rowcount or 0) != 1:  # type: ignore[attr-defined]
+        raise CodeNotValidError("code used at the same moment")
     if holder.code.purpose == CodePurpose.STAFF.value:
         owner, recipient = redeemer, holder.issuer
     else:
@@ -223,8 +231,14 @@ def connections_of(session: Session, owner_id: str) -> list[Connected]:
 
 def disconnect(session: Session, owner: User, connection: Connection, now: datetime) -> None:
     """End a connection; a share to that person is revoked with it."""
-    grant = active_grant(session, owner.id, connection.recipient_id, now)
-    if grant is not None:
+    for grant in session.scalars(
+        select(Grant).where(
+            Grant.owner_id == owner.id,
+            Grant.recipient_id == connection.recipient_id,
+            Grant.revoked_at.is_(None),
+            Grant.sealed_key.is_not(None),
+        )
+    ).all():
         revoke_grant(session, owner, grant, now)
     audit.record(
         session,
@@ -352,6 +366,7 @@ def create_grant(
         raise NotConnectedError(recipient.id)
     if active_grant(session, owner.id, recipient.id, now) is not None:
         raise GrantExistsError(recipient.id)
+    _shred_expired_pair(session, owner.id, recipient.id, now)
     if recipient.is_staff:
         check_staff_key(recipient)
     terms = _terms_for(recipient, terms)
@@ -363,7 +378,10 @@ def create_grant(
     grant.owner_wrapped_key = wraps.wrapped_for_owner
     _apply_terms(grant, grant_key, terms, now)
     session.add(grant)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise GrantExistsError(recipient.id) from None  # confirmed twice at the same moment
     _sync_wraps(session, grant, grant_key, owner_key)
     _log(session, owner, grant, Action.SHARE)
     logger.info("grant %s to %s created by %s", grant.id, recipient.id, owner.id)
@@ -430,6 +448,24 @@ def _terms_for(recipient: User | None, terms: ShareTerms) -> ShareTerms:
     if recipient is None or recipient.role_enum is not Role.REGIEVOERDER:
         return replace(terms, may_verify=False)
     return terms
+
+
+def _shred_expired_pair(session: Session, owner_id: str, recipient_id: str, now: datetime) -> None:
+    """A grant past its end date but not purged yet is shredded now, so that it does not
+    stand in the way of a new one (one live grant per pair)."""
+    stale = session.scalars(
+        select(Grant).where(
+            Grant.owner_id == owner_id,
+            Grant.recipient_id == recipient_id,
+            Grant.revoked_at.is_(None),
+            Grant.sealed_key.is_not(None),
+            Grant.ends_at <= now,
+        )
+    ).all()
+    for grant in stale:
+        _shred(session, grant)
+        _log(session, None, grant, Action.EXPIRE)
+    session.flush()
 
 
 def _shred(session: Session, grant: Grant) -> None:
@@ -500,6 +536,7 @@ def sync_item(
             Grant.owner_id == item.owner_id,
             Grant.revoked_at.is_(None),
             Grant.owner_wrapped_key.is_not(None),
+            Grant.ends_at > utcnow(),
         )
     ).all()
     if not grants:
@@ -631,13 +668,16 @@ def create_for_owner(
     return item
 
 
+CLAIM_BATCH = 50  # per request, committed: a flood of proposals cannot stall every page
+
+
 def claim_sealed(session: Session, owner: User, user_key: SymmetricKey) -> int:
     """Wrap the keys of items recipients wrote under the owner's user key, and under every
     other grant that covers them. Returns how many were claimed."""
     sealed = session.scalars(
-        select(Item).where(
-            Item.owner_id == owner.id, Item.wrapped_key.is_(None), Item.sealed_key.is_not(None)
-        )
+        select(Item)
+        .where(Item.owner_id == owner.id, Item.wrapped_key.is_(None), Item.sealed_key.is_not(None))
+        .limit(CLAIM_BATCH)
     ).all()
     if not sealed:
         return 0
@@ -668,6 +708,10 @@ class PendingHandover:
     left: User | None
     successor: User
 
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.successor.public_key)
+
 
 def pending_handovers(session: Session, owner_id: str) -> list[PendingHandover]:
     rows = session.scalars(
@@ -689,8 +733,15 @@ def answer_handover(
     row = session.get(Handover, handover_id[:32]) if len(handover_id) <= 32 else None
     if row is None or row.owner_id != owner.id or row.answered_at is not None:
         raise GrantNotFoundError(handover_id[:32])
-    row.answered_at = now
-    row.accepted = accept
+    answered = session.execute(
+        update(Handover)
+        .where(Handover.id == row.id, Handover.answered_at.is_(None))
+        .values(answered_at=now, accepted=accept)
+        .execution_options(synchronize_session=False)
+    )
+    if int(answered.rowcount or 0) != 1:  # type: ignore[attr-defined]
+        raise GrantNotFoundError(row.id)
+    session.expire(row)
     if accept and connection_between(session, owner.id, row.to_id) is None:
         connection = Connection(
             id=new_id(),

@@ -227,12 +227,9 @@ def _share_form(person: User, grant: Grant | None) -> ShareForm:
             form.purpose.data = "pip" if relation == Relation.REGIEVOERDER.value else None
             form.shown_name.data = _last_shown_name()
             earlier = sharing.handover_template(dbs(), current_user.id, person.id)
-            if earlier is not None:  # what was shared with the one who left
-                scope = sharing.scope_of(earlier)
+            if earlier is not None:  # what was shared with the one who left; the
+                scope = sharing.scope_of(earlier)  # permissions are chosen again
                 form.purpose.data = earlier.purpose
-                form.may_comment.data = earlier.may_comment
-                form.may_propose.data = earlier.may_propose
-                form.may_verify.data = earlier.may_verify
         form.kinds.data = sorted(scope.kinds)
         form.domains.data = sorted(scope.domains)
         form.items.data = sorted(scope.items)

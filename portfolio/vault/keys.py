@@ -241,12 +241,24 @@ def decrypt_file(item_key: SymmetricKey, envelope: bytes, owner_id: str, blob_id
 
 
 def encrypt_comment(
-    item_key: SymmetricKey, text: str, owner_id: str, item_id: str, comment_id: str, author_id: str
+    item_key: SymmetricKey,
+    text: str,
+    owner_id: str,
+    item_id: str,
+    comment_id: str,
+    author_id: str,
+    partner_id: str,
 ) -> bytes:
     """Feedback on an item, under the item's key: its owner and the recipients who hold
-    the item through a grant can read it. The author is bound, so it cannot be swapped."""
+    the item through a grant can read it. The author and the thread's partner are bound,
+    so a message cannot be moved to another author or into another recipient's thread."""
     aad = canonical_aad(
-        "item.comment", owner=owner_id, item=item_id, comment=comment_id, author=author_id
+        "item.comment",
+        owner=owner_id,
+        item=item_id,
+        comment=comment_id,
+        author=author_id,
+        partner=partner_id,
     )
     return seal(item_key, text.encode("utf-8"), aad)
 
@@ -258,9 +270,15 @@ def decrypt_comment(
     item_id: str,
     comment_id: str,
     author_id: str,
+    partner_id: str,
 ) -> str:
     aad = canonical_aad(
-        "item.comment", owner=owner_id, item=item_id, comment=comment_id, author=author_id
+        "item.comment",
+        owner=owner_id,
+        item=item_id,
+        comment=comment_id,
+        author=author_id,
+        partner=partner_id,
     )
     return open_(item_key, envelope, aad).decode("utf-8")
 

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from portfolio.accounts.models import User
 from portfolio.db import db
 from portfolio.entries.models import Item
 from portfolio.sharing.models import AccessEvent, GrantItemKey
@@ -245,3 +246,60 @@ def test_only_a_regievoerder_who_may_propose_writes_the_summary(
         ).status_code
         == 403
     )
+
+
+def test_a_recipient_cannot_answer_another_recipients_proposal(
+    app: Flask, pair, make_staff
+) -> None:
+    owner, staff, owner_id = pair
+    other = staff_client(app, make_staff("piet"))
+    code = new_code(other)
+    post_form(owner, "/sharing/connect", {"code": code, "confirm": "1"}, "/sharing/")
+    piet_id = in_app(app, lambda: db.session.scalar(select(User.id).where(User.username == "piet")))
+    share(owner, f"/sharing/new/{piet_id}", {**SHARE, "kinds": ["goal", "pip"], "may_propose": "y"})
+    post_form(staff, f"/clients/{owner_id}/plan/propose", {**FIRST_PLAN})
+    owner.get("/plan/")  # claims the proposal: now wrapped under Piet's grant too
+    proposal_id = in_app(
+        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal"))
+    )
+    post_form(
+        other,
+        f"/clients/{owner_id}/plan/proposals/{proposal_id}/answer",
+        {"decision": "accept"},
+        f"/clients/{owner_id}/plan",
+    )
+    assert in_app(app, lambda: count("pip")) == 0  # only the newcomer answers it
+
+
+def test_an_answer_loses_a_race_cleanly(app: Flask, pair) -> None:
+    from portfolio.accounts import services as accounts
+    from portfolio.entries import services as entries
+    from tests.conftest import PASSPHRASE
+
+    owner, _staff, _ = pair
+    post_form(owner, "/plan/propose", FIRST_PLAN)
+
+    def race() -> bool:
+        ctx = app.extensions["portfolio.vault"]
+        key = accounts.authenticate(db.session, ctx, "amal", PASSPHRASE).user_key
+        item = db.session.scalar(select(Item).where(Item.kind == "pip_proposal"))
+        item_key, data = entries.open_item(item, key)
+        seen = item.content  # two requests read the same envelope
+        assert entries.reseal_if_unchanged(db.session, item, item_key, data, seen)
+        return entries.reseal_if_unchanged(db.session, item, item_key, data, seen)
+
+    assert in_app(app, race) is False  # the second writer sees the change and stops
+
+
+def test_open_proposals_are_capped(app: Flask, pair) -> None:
+    owner, _staff, _ = pair
+    from portfolio.pip.services import MAX_OPEN_PROPOSALS
+
+    for n in range(MAX_OPEN_PROPOSALS):
+        assert (
+            post_form(owner, "/plan/propose", {**FIRST_PLAN, "provider": f"School {n}"}).status_code
+            == 302
+        )
+    refused = post_form(owner, "/plan/propose", {**FIRST_PLAN, "provider": "School x"})
+    assert refused.status_code == 200 and "open proposals" in refused.get_data(as_text=True)
+    assert in_app(app, lambda: count("pip_proposal")) == MAX_OPEN_PROPOSALS

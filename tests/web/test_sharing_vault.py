@@ -15,7 +15,7 @@ from portfolio.accounts.models import User
 from portfolio.db import db, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal
-from portfolio.entries.models import ItemKind
+from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import audit
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import (
@@ -319,3 +319,63 @@ def test_purge_expired_command(world: World) -> None:
         args=["purge-expired", "--log-retention-days", "30"]
     )
     assert refused.exit_code != 0  # a year at least
+
+
+def test_a_second_live_grant_for_the_same_pair_is_refused_by_the_database(world: World) -> None:
+    world.share()
+    duplicate = Grant(
+        owner_id=world.owner_id,
+        recipient_id=world.staff_id,
+        purpose="pip",
+        ends_at=utcnow() + timedelta(days=9),
+        sealed_key=b"x" * 60,
+        owner_wrapped_key=b"y" * 60,
+    )
+    db.session.add(duplicate)
+    with pytest.raises(DatabaseError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_an_expired_grant_does_not_block_a_new_one(world: World) -> None:
+    grant = world.share()
+    db.session.execute(
+        update(Grant).where(Grant.id == grant.id).values(ends_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+    again = world.share()  # the expired one is shredded first
+    assert db.session.get(Grant, grant.id).sealed_key is None
+    assert wraps_of(again.id) == 2
+
+
+def test_disconnect_revokes_every_live_grant(world: World) -> None:
+    world.share()
+    connection = sharing.connection_between(db.session, world.owner_id, world.staff_id)
+    sharing.disconnect(db.session, world.owner, connection, utcnow())
+    db.session.commit()
+    with pytest.raises(NoAccessError):
+        world.seen()
+
+
+def test_a_code_is_spent_once_even_when_read_twice(world: World, make_owner) -> None:
+    other = db.session.get(User, make_owner("bilal").user_id)
+    code, _ = sharing.issue_code(
+        db.session, world.staff, CodePurpose.STAFF, Relation.REGIEVOERDER, utcnow()
+    )
+    db.session.commit()
+    sharing.look_up_code(db.session, code, other, utcnow())  # both requests read it unused
+    sharing.redeem_code(db.session, code, other, utcnow())
+    with pytest.raises(CodeNotValidError):
+        sharing.redeem_code(db.session, code, other, utcnow())
+
+
+def test_comment_cannot_move_to_another_thread(world: World) -> None:
+    from portfolio.sharing import comments
+
+    world.share()
+    item = db.session.get(Item, world.goals["language"])
+    item_key, _ = entries.open_item(item, world.owner_key)
+    comment = comments.add(db.session, item, item_key, world.staff, world.staff_id, "hoi", utcnow())
+    comment.partner_id = world.owner_id  # a row edited in the database
+    with pytest.raises(DecryptError):
+        comments.thread(db.session, item, item_key, world.owner_id)
