@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from portfolio.sharing.errors import NoAccessError
 from portfolio.vault.envelope import SymmetricKey
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 MAX_OPEN_PROPOSALS = 5
@@ -93,26 +94,31 @@ class ProposalItem:
     proposal: Proposal
 
 
-def versions(side: Side) -> list[VersionItem]:
-    """Oldest first; a version that does not open or fit is left out (and logged)."""
+def _decoded(
+    side: Side, kind: ItemKind, parse: Callable[[dict[str, Any]], T]
+) -> list[tuple[Item, T]]:
+    """Every item of a kind that opens and fits; one that does not is left out (logged)."""
     found = []
-    for item in side.items(ItemKind.PIP):
+    for item in side.items(kind):
         try:
-            found.append(VersionItem(item, Version.from_json(side.open(item)[1])))
+            found.append((item, parse(side.open(item)[1])))
         except InvalidContentError:
-            logger.warning("plan version %s does not fit", item.id)
+            logger.warning("%s %s does not fit", kind.value, item.id)
+    return found
+
+
+def versions(side: Side) -> list[VersionItem]:
+    """Oldest first."""
+    found = [VersionItem(i, v) for i, v in _decoded(side, ItemKind.PIP, Version.from_json)]
     return sorted(found, key=lambda v: (v.version.number, v.item.created_at))
 
 
 def proposals(side: Side) -> list[ProposalItem]:
     """Newest first."""
-    found = []
-    for item in side.items(ItemKind.PIP_PROPOSAL):
-        try:
-            found.append(ProposalItem(item, Proposal.from_json(side.open(item)[1])))
-        except InvalidContentError:
-            logger.warning("plan proposal %s does not fit", item.id)
-    return sorted(found, key=lambda p: p.item.created_at, reverse=True)
+    found = _decoded(side, ItemKind.PIP_PROPOSAL, Proposal.from_json)
+    return sorted(
+        (ProposalItem(i, p) for i, p in found), key=lambda p: p.item.created_at, reverse=True
+    )
 
 
 def propose(
@@ -214,12 +220,7 @@ class MeetingItem:
 
 def meetings(side: Side) -> list[MeetingItem]:
     """The latest day first."""
-    found = []
-    for item in side.items(ItemKind.MEETING):
-        try:
-            found.append(MeetingItem(item, Meeting.from_json(side.open(item)[1])))
-        except InvalidContentError:
-            logger.warning("meeting %s does not fit", item.id)
+    found = [MeetingItem(i, m) for i, m in _decoded(side, ItemKind.MEETING, Meeting.from_json)]
     return sorted(found, key=lambda m: (m.meeting.day, m.item.created_at), reverse=True)
 
 

@@ -136,11 +136,9 @@ def check_staff_key(staff: User) -> None:
         raise KeyNotCertifiedError(staff.id) from None
 
 
-def look_up_code(
-    session: Session, typed: str, redeemer: User, now: datetime, *, lock: bool = False
-) -> CodeHolder:
+def look_up_code(session: Session, typed: str, redeemer: User, now: datetime) -> CodeHolder:
     query = select(ConnectCode).where(ConnectCode.code_hash == _code_hash(normalise_code(typed)))
-    row = session.scalars(query.with_for_update() if lock else query).first()
+    row = session.scalars(query).first()
     if (
         row is None
         or row.used_at is not None
@@ -172,21 +170,28 @@ def redeem_code(session: Session, typed: str, redeemer: User, now: datetime) -> 
         owner, recipient = redeemer, holder.issuer
     else:
         owner, recipient = holder.issuer, redeemer
-    connection = connection_between(session, owner.id, recipient.id)
+    return _connect(session, redeemer, owner.id, recipient.id, holder.code.relation, now)
+
+
+def _connect(
+    session: Session, actor: User, owner_id: str, recipient_id: str, relation: str, now: datetime
+) -> Connection:
+    """The connection between an owner and a recipient (made if new), in the owner's log."""
+    connection = connection_between(session, owner_id, recipient_id)
     if connection is None:
         connection = Connection(
             id=new_id(),
-            owner_id=owner.id,
-            recipient_id=recipient.id,
-            relation=holder.code.relation,
+            owner_id=owner_id,
+            recipient_id=recipient_id,
+            relation=relation,
             created_at=now,
         )
         session.add(connection)
-    session.flush()
+        session.flush()
     audit.record(
         session,
-        actor=redeemer,
-        owner_id=owner.id,
+        actor=actor,
+        owner_id=owner_id,
         action=Action.CONNECT,
         object_type="connection",
         object_id=connection.id,
@@ -742,24 +747,8 @@ def answer_handover(
     if int(answered.rowcount or 0) != 1:  # type: ignore[attr-defined]
         raise GrantNotFoundError(row.id)
     session.expire(row)
-    if accept and connection_between(session, owner.id, row.to_id) is None:
-        connection = Connection(
-            id=new_id(),
-            owner_id=owner.id,
-            recipient_id=row.to_id,
-            relation=Relation.REGIEVOERDER.value,
-            created_at=now,
-        )
-        session.add(connection)
-        session.flush()
-        audit.record(
-            session,
-            actor=owner,
-            owner_id=owner.id,
-            action=Action.CONNECT,
-            object_type="connection",
-            object_id=connection.id,
-        )
+    if accept:
+        _connect(session, owner, owner.id, row.to_id, Relation.REGIEVOERDER.value, now)
     session.flush()
     return row
 
