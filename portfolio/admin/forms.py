@@ -17,15 +17,18 @@ ROLES = [
 ]
 
 
+NAME = [
+    DataRequired(message=_l("Please write the name.")),
+    Length(max=120, message=_l("Please use at most 120 characters.")),
+    no_control_characters,
+    single_line,
+]
+
+
 class NewStaffForm(BaseForm):
     display_name = StringField(
         _l("Full name (newcomers see it)"),
-        validators=[
-            DataRequired(message=_l("Please write the name.")),
-            Length(max=120, message=_l("Please use at most 120 characters.")),
-            no_control_characters,
-            single_line,
-        ],
+        validators=NAME,
     )
     username = StringField(
         _l("Username"),
@@ -44,10 +47,5 @@ class DeactivateForm(BaseForm):
 class MunicipalityForm(BaseForm):
     name = StringField(
         _l("Name of the municipality"),
-        validators=[
-            DataRequired(message=_l("Please write the name.")),
-            Length(max=120, message=_l("Please use at most 120 characters.")),
-            no_control_characters,
-            single_line,
-        ],
+        validators=NAME,
     )

@@ -11,12 +11,9 @@ opens sessions, which costs no derivation. Target (issue 4): p95 <= 150 ms.
 
 from __future__ import annotations
 
-import http.client
 import logging
 import os
 import secrets
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -40,7 +37,7 @@ from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.sharing.scope import Scope
 from portfolio.vault.kdf import KdfParams
 from tests.conftest import migrate_to_head
-from tests.perf.bench_portfolio import latency
+from tests.perf.bench_portfolio import gunicorn, latency
 
 NEWCOMERS = int(os.environ.get("BENCH_NEWCOMERS", "10000"))
 CASELOAD = 150
@@ -174,30 +171,7 @@ def main() -> None:
         start = time.perf_counter()
         cookie, _name, client_id = seed(env)
         print(f"seeded {NEWCOMERS} newcomers in {time.perf_counter() - start:.0f} s")
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "1",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--log-level",
-                "warning",
-                "portfolio:create_app()",
-            ],
-            env={**os.environ, **env},
-        )
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
-                        "GET", "/offline"
-                    )
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with gunicorn(env, PORT):
             print(f"PostgreSQL, {NEWCOMERS} newcomers, caseload {CASELOAD}, one gunicorn worker:")
             for label, path in (
                 ("workspace /workspace", "/workspace"),
@@ -208,9 +182,6 @@ def main() -> None:
                 print(
                     f"  {label:34s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {size / 1024:5.1f} KB gzip  (target p95 <= 150 ms)"
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     finally:
         if os.environ.get("BENCH_KEEP"):
             print(f"kept {url} (BENCH_KEEP); cookie {cookie}")

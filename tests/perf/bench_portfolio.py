@@ -18,7 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -235,15 +237,9 @@ def decryption_share(env: dict[str, str]) -> dict[str, float]:
     return shares
 
 
-def main() -> None:
-    folder = Path(tempfile.mkdtemp())
-    env = {
-        "PORTFOLIO_ENV": "development",
-        "PORTFOLIO_INSTANCE_DIR": str(folder),
-        "DATABASE_URL": "sqlite:///" + str(folder / "bench.sqlite3"),
-        "RATELIMIT_ENABLED": "0",
-    }
-    populate(env)
+@contextmanager
+def gunicorn(env: dict[str, str], port: int) -> Iterator[None]:
+    """The app on one gunicorn worker with these settings, until the block ends."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -252,7 +248,7 @@ def main() -> None:
             "--workers",
             "1",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
             "portfolio:create_app()",
@@ -262,10 +258,26 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/offline")
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/offline")
                 break
             except OSError:
                 time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    env = {
+        "PORTFOLIO_ENV": "development",
+        "PORTFOLIO_INSTANCE_DIR": str(folder),
+        "DATABASE_URL": "sqlite:///" + str(folder / "bench.sqlite3"),
+        "RATELIMIT_ENABLED": "0",
+    }
+    populate(env)
+    with gunicorn(env, PORT):
         cookie = login()
         print(
             f"portfolio of 200 items ({GOALS} goals with 4 steps, {CERTIFICATES} certificates (5 with a "
@@ -290,9 +302,6 @@ def main() -> None:
             f"(target >= 0.30); list: {rows['/portfolio/'] / rows['/accessibility']:.2f}; "
             f"goal list: {rows['/portfolio/?kind=goal'] / rows['/accessibility']:.2f}"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     shares = decryption_share(env)
     print(
         f"  decryption share of request time (in-process, target <= 10%): "

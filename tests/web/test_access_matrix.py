@@ -192,6 +192,22 @@ def world(app: Flask, make_owner, make_staff):
     return in_app(app, ids), actors
 
 
+# Path parameters and which of owner A's ids (or others') fill them.
+FILLED = {
+    "file_id": lambda ids: ids.file_id,
+    "grant_id": lambda ids: ids.grant_id,
+    "connection_id": lambda ids: ids.connection_id,
+    "owner_id": lambda ids: ids.owner_id,
+    "recipient_id": lambda ids: ids.r1_id,
+    "index": lambda ids: 0,
+    "proposal_id": lambda ids: ids.proposal_id,
+    "meeting_id": lambda ids: ids.meeting_id,
+    "handover_id": lambda ids: ids.handover_id,
+    "user_id": lambda ids: ids.foreign_staff_id,  # a staff member of another municipality
+    "endorsement_id": lambda ids: "0" * 32,
+}
+
+
 def _url(rule, ids: Ids) -> str | None:
     values = {}
     for name in rule.arguments:
@@ -203,28 +219,8 @@ def _url(rule, ids: Ids) -> str | None:
             )
         elif name == "slug":
             values[name] = "about-me" if rule.rule.startswith("/portfolio/me/") else "certificates"
-        elif name == "file_id":
-            values[name] = ids.file_id
-        elif name == "grant_id":
-            values[name] = ids.grant_id
-        elif name == "connection_id":
-            values[name] = ids.connection_id
-        elif name == "owner_id":
-            values[name] = ids.owner_id
-        elif name == "recipient_id":
-            values[name] = ids.r1_id
-        elif name == "index":
-            values[name] = 0
-        elif name == "proposal_id":
-            values[name] = ids.proposal_id
-        elif name == "meeting_id":
-            values[name] = ids.meeting_id
-        elif name == "handover_id":
-            values[name] = ids.handover_id
-        elif name == "user_id":
-            values[name] = ids.foreign_staff_id
-        elif name == "endorsement_id":
-            values[name] = "0" * 32
+        elif name in FILLED:
+            values[name] = FILLED[name](ids)
         else:
             return None
     path = rule.rule
