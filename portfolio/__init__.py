@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.entries.record_views import bp as records_bp
     from portfolio.entries.views import bp as entries_bp
     from portfolio.pages.views import bp as pages_bp
+    from portfolio.pip import own_views  # noqa: F401  (routes on the plan blueprint)
     from portfolio.pip.views import bp as plan_bp
     from portfolio.progress.views import bp as progress_bp
     from portfolio.pwa.views import bp as pwa_bp

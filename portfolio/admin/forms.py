@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from portfolio.accounts.forms import USERNAME_PATTERN
@@ -48,4 +49,22 @@ class MunicipalityForm(BaseForm):
     name = StringField(
         _l("Name of the municipality"),
         validators=NAME,
+    )
+
+
+class LogoForm(BaseForm):
+    logo = FileField(
+        _l("Logo (a picture: JPEG, PNG, WebP or HEIC)"),
+        validators=[FileRequired(message=_l("Please choose a picture."))],
+    )
+
+
+class CertificateForm(BaseForm):
+    certificate = FileField(
+        _l("Certificate with its private key (PKCS#12 file, .p12 or .pfx)"),
+        validators=[FileRequired(message=_l("Please choose a file."))],
+    )
+    password = PasswordField(
+        _l("Password of the file"),
+        validators=[Length(max=200, message=_l("Please use at most 200 characters."))],
     )

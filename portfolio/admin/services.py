@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role, User
 from portfolio.admin.models import Municipality
-from portfolio.db import new_id
+from portfolio.db import new_id, utcnow
 from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import services as sharing
 from portfolio.sharing.models import Connection, Grant, GrantItemKey, Handover
+from portfolio.uploads.pipeline import FileKind, UploadLimits, clean_upload
+from portfolio.vault import certificates
 from portfolio.vault.context import VaultContext
 
 logger = logging.getLogger(__name__)
@@ -123,8 +125,85 @@ def reactivate(session: Session, person: User) -> None:
     session.flush()
 
 
-def rename(session: Session, municipality: Municipality, name: str) -> None:
+def rename(session: Session, ctx: VaultContext, municipality: Municipality, name: str) -> None:
+    """A new name; a development certificate is made again in the new name (a real
+    certificate is the issuer's word and stays)."""
     municipality.name = name
+    session.flush()
+    if municipality.certificate is None or municipality.certificate_development:
+        set_certificate(
+            municipality,
+            certificates.new_development_certificate(ctx.app_keys, municipality.id, name, utcnow()),
+        )
+        session.flush()
+
+
+# -- the PDF certificate and the logo ---------------------------------------------------------
+
+LOGO_LIMITS = UploadLimits(max_bytes=2 * 1024 * 1024, max_side=600, thumb_side=160)
+
+
+def set_certificate(municipality: Municipality, cert: certificates.OrgCertificate) -> None:
+    municipality.certificate = cert.certificate
+    municipality.certificate_key_encrypted = cert.encrypted_private_key
+    municipality.certificate_development = cert.development
+
+
+def certificate_of(
+    session: Session, ctx: VaultContext, municipality: Municipality
+) -> certificates.OrgCertificate:
+    """The certificate to sign PDFs with; a development certificate is made the first
+    time one is needed (municipalities made before certificates existed)."""
+    if municipality.certificate is not None and municipality.certificate_key_encrypted:
+        return certificates.OrgCertificate(
+            municipality.certificate,
+            municipality.certificate_key_encrypted,
+            municipality.certificate_development,
+        )
+    made = certificates.new_development_certificate(
+        ctx.app_keys, municipality.id, municipality.name, utcnow()
+    )
+    set_certificate(municipality, made)
+    session.flush()
+    logger.info("development certificate made for municipality %s", municipality.id)
+    return made
+
+
+def replace_certificate(
+    session: Session, ctx: VaultContext, municipality: Municipality, data: bytes, password: str
+) -> certificates.OrgCertificate:
+    """The municipality's own certificate and key (PKCS#12); ``CertificateError`` if not
+    usable, with nothing changed."""
+    cert = certificates.from_pkcs12(ctx.app_keys, municipality.id, data, password, utcnow())
+    set_certificate(municipality, cert)
+    session.flush()
+    logger.info("certificate of municipality %s replaced", municipality.id)
+    return cert
+
+
+def development_certificate(
+    session: Session, ctx: VaultContext, municipality: Municipality
+) -> None:
+    """Back to a new development certificate (for a test environment, or after a mistake)."""
+    set_certificate(
+        municipality,
+        certificates.new_development_certificate(
+            ctx.app_keys, municipality.id, municipality.name, utcnow()
+        ),
+    )
+    session.flush()
+
+
+def set_logo(session: Session, municipality: Municipality, data: bytes) -> None:
+    """The logo, decoded and re-encoded (no metadata, at most 600 px); ``UploadRejected``
+    if it is not an image we read."""
+    clean = clean_upload(data, LOGO_LIMITS, allowed=frozenset({FileKind.IMAGE}))
+    municipality.logo = clean.data
+    session.flush()
+
+
+def remove_logo(session: Session, municipality: Municipality) -> None:
+    municipality.logo = None
     session.flush()
 
 

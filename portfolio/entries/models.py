@@ -38,6 +38,7 @@ class ItemKind(enum.StrEnum):
     PIP = "pip"  # one agreed version of the plan (PIP); never changed once written
     PIP_PROPOSAL = "pip_proposal"  # a proposed change of the plan, with its answer
     MEETING = "meeting"  # a progress meeting: the owner's preparation, the summary
+    OWN_PLAN = "own_plan"  # the newcomer's own plan proposal (self-composed trajectory plan)
 
 
 class Item(Base):
@@ -57,6 +58,9 @@ class Item(Base):
     sealed_key: Mapped[bytes | None] = mapped_column(LargeBinary(160))
     content: Mapped[bytes] = mapped_column(LargeBinary)  # one envelope of JSON
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Proposals only: whose answer it waits for ("owner", "recipient"), so a caseload can
+    # count what waits without opening every proposal. A flag, never content.
+    awaiting: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -49,15 +49,22 @@ def seal(item: Item, item_key: SymmetricKey, data: dict[str, Any]) -> None:
 
 
 def reseal_if_unchanged(
-    session: Session, item: Item, item_key: SymmetricKey, data: dict[str, Any], seen: bytes
+    session: Session,
+    item: Item,
+    item_key: SymmetricKey,
+    data: dict[str, Any],
+    seen: bytes,
+    *,
+    awaiting: str | None = None,
 ) -> bool:
     """Compare-and-set: write the new content only if the envelope is still the one that
     was read (every write has a fresh nonce, so any change in between shows). Works the
-    same on PostgreSQL and SQLite, where FOR UPDATE does nothing."""
+    same on PostgreSQL and SQLite, where FOR UPDATE does nothing. ``awaiting`` is the
+    proposal's flag after this write (``Item.awaiting``; None for other items)."""
     result = session.execute(
         update(Item)
         .where(Item.id == item.id, Item.content == seen)
-        .values(content=_envelope(item, item_key, data), updated_at=utcnow())
+        .values(content=_envelope(item, item_key, data), updated_at=utcnow(), awaiting=awaiting)
         .execution_options(synchronize_session=False)
     )
     session.expire(item)

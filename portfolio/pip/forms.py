@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -26,9 +27,13 @@ from portfolio.entries.forms import select_choices, sensible_date
 from portfolio.forms import BaseForm, no_control_characters, single_line
 from portfolio.pip.plan import (
     MAX_AGREEMENTS,
+    MAX_COST,
+    MAX_HOURS,
     Agreement,
     AgreementStatus,
     Meeting,
+    OwnPlan,
+    OwnPlanStatus,
     Party,
     Plan,
     PlanContent,
@@ -75,6 +80,8 @@ REASONS = [
     (Reason.MOVE.value, _l("I moved house")),
     (Reason.OTHER.value, _l("Something else")),
 ]
+# Every reason a version can have, as shown; an approved own plan is not a choice.
+REASON_LABELS = {**dict(REASONS), Reason.OWN_PLAN.value: _l("An own plan proposal was approved")}
 PLAN_LABELS = {
     "route": _l("Learning route (leerroute)"),
     "main_goal": _l("Main goal"),
@@ -212,20 +219,25 @@ class PlanForm(BaseForm):
         return PlanContent(plan, tuple(agreements))
 
 
-class AnswerForm(BaseForm):
+class _Answer(BaseForm):
+    """An answer with a comment; each answer form says when the comment is required."""
+
+    answer = TextAreaField(
+        _l("Your comment"),
+        validators=[  # no Optional(): it would skip the check on an empty answer
+            Length(max=2000, message=_l("Please use at most 2000 characters.")),
+            no_control_characters,
+        ],
+    )
+
+
+class AnswerForm(_Answer):
     decision = RadioField(
         _l("Your answer"),
         choices=select_choices(
             [("accept", _l("Yes, I agree")), ("decline", _l("No, I do not agree"))]
         ),
         validators=[DataRequired(message=_l("Please choose yes or no."))],
-    )
-    answer = TextAreaField(
-        _l("Your comment"),
-        validators=[  # no Optional(): it would skip the check below on an empty answer
-            Length(max=2000, message=_l("Please use at most 2000 characters.")),
-            no_control_characters,
-        ],
     )
 
     def validate_answer(self, field: Any) -> None:
@@ -276,3 +288,128 @@ class SummaryForm(BaseForm):
             next_day=self.next_day.data,
             summary_by=author_id,
         )
+
+
+# -- the newcomer's own plan proposal --------------------------------------------------------
+
+OWN_PLAN_LABELS = {
+    "course": _l("Which course or training?"),
+    "provider": _l("School or course provider"),
+    "domain": _l("Life domain"),
+    "hours": _l("How many hours in total?"),
+    "hours_per_week": _l("Hours per week"),
+    "cost": _l("What does it cost (estimate, in euros)?"),
+    "start": _l("When can you start?"),
+    "why": _l("Why does this fit you?"),
+    "helper": _l("Who helped you write this? (you may leave this empty)"),
+}
+OWN_PLAN_STATUSES = [
+    (OwnPlanStatus.DRAFT.value, _l("Draft: not sent yet")),
+    (OwnPlanStatus.SUBMITTED.value, _l("Sent: waiting for an answer")),
+    (OwnPlanStatus.CHANGES.value, _l("Changes asked: your turn")),
+    (OwnPlanStatus.APPROVED.value, _l("Approved: it is in your plan")),
+    (OwnPlanStatus.DECLINED.value, _l("Not approved")),
+]
+OWN_PLAN_DECISIONS = [
+    (OwnPlanStatus.APPROVED.value, _l("Approve: the agreements go into the plan")),
+    (OwnPlanStatus.CHANGES.value, _l("Ask for changes")),
+    (OwnPlanStatus.DECLINED.value, _l("Decline")),
+]
+ONE_LINE = [
+    Optional(),
+    Length(max=200, message=_l("Please use at most 200 characters.")),
+    no_control_characters,
+    single_line,
+]
+
+
+class OwnPlanForm(BaseForm):
+    course = StringField(
+        OWN_PLAN_LABELS["course"],
+        validators=[
+            DataRequired(message=_l("Please write which course or training.")),
+            *ONE_LINE[1:],
+        ],
+    )
+    provider = StringField(OWN_PLAN_LABELS["provider"], validators=ONE_LINE)
+    domain = SelectField(OWN_PLAN_LABELS["domain"], choices=[], validate_choice=False)
+    hours = IntegerField(
+        OWN_PLAN_LABELS["hours"],
+        validators=[
+            Optional(),
+            NumberRange(
+                0, MAX_HOURS, message=_l("Please choose 0 to %(max)d hours.", max=MAX_HOURS)
+            ),
+        ],
+    )
+    hours_per_week = IntegerField(
+        OWN_PLAN_LABELS["hours_per_week"],
+        validators=[Optional(), NumberRange(0, 60, message=_l("Please choose 0 to 60 hours."))],
+    )
+    cost = IntegerField(
+        OWN_PLAN_LABELS["cost"],
+        validators=[
+            Optional(),
+            NumberRange(0, MAX_COST, message=_l("Please choose 0 to %(max)d euros.", max=MAX_COST)),
+        ],
+    )
+    start = DateField(OWN_PLAN_LABELS["start"], validators=[Optional(), sensible_date])
+    why = TextAreaField(
+        OWN_PLAN_LABELS["why"],
+        validators=[
+            DataRequired(message=_l("Please say why this fits you.")),
+            Length(max=2000, message=_l("Please use at most 2000 characters.")),
+            no_control_characters,
+        ],
+    )
+    helper = StringField(OWN_PLAN_LABELS["helper"], validators=ONE_LINE)
+
+    def prepare(self, domains: list[tuple[str, str]]) -> None:
+        self.domain.choices = select_choices([("", _l("No life domain")), *domains])
+        self._domain_codes = {code for code, _ in domains}
+
+    def validate_domain(self, field: Any) -> None:
+        if field.data and field.data not in self._domain_codes:
+            raise ValidationError(_l("Please choose a life domain from the list."))
+
+    def fill_from(self, plan: OwnPlan) -> None:
+        for name in OWN_PLAN_LABELS:
+            getattr(self, name).data = getattr(plan, name)
+        self.domain.data = plan.domain or ""
+
+    def to_plan(self) -> OwnPlan:
+        return OwnPlan(
+            course=(self.course.data or "").strip(),
+            why=(self.why.data or "").strip(),
+            provider=(self.provider.data or "").strip(),
+            domain=self.domain.data or None,
+            hours=self.hours.data,
+            hours_per_week=self.hours_per_week.data,
+            cost=self.cost.data,
+            start=self.start.data,
+            helper=(self.helper.data or "").strip(),
+        )
+
+
+class SubmitOwnPlanForm(BaseForm):
+    recipient = RadioField(
+        _l("Send it to"),
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Please choose your regievoerder."))],
+    )
+    include_plan = BooleanField(
+        _l("Yes, this person may see my plan (PIP) and answer proposals to change it.")
+    )
+
+
+class OwnAnswerForm(_Answer):
+    decision = RadioField(
+        _l("Your answer"),
+        choices=select_choices(OWN_PLAN_DECISIONS),
+        validators=[DataRequired(message=_l("Please choose an answer."))],
+    )
+
+    def validate_answer(self, field: Any) -> None:
+        if self.decision.data != OwnPlanStatus.APPROVED.value and not (field.data or "").strip():
+            raise ValidationError(_l("Please give your reasons."))

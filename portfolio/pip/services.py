@@ -5,21 +5,35 @@ recipient reads through the grant and writes new items sealed to the owner (cryp
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
 from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.models import Item, ItemKind
-from portfolio.pip.plan import Meeting, PlanContent, Proposal, ProposalStatus, Reason, Version
+from portfolio.pip.plan import (
+    AWAITING_OWNER,
+    AWAITING_RECIPIENT,
+    AgreementStatus,
+    Meeting,
+    PlanContent,
+    Proposal,
+    ProposalStatus,
+    Reason,
+    Version,
+)
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import NoAccessError
+from portfolio.sharing.models import GrantItemKey
+from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
+from portfolio.vault.errors import DecryptError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,7 +108,7 @@ class ProposalItem:
     proposal: Proposal
 
 
-def _decoded(
+def decoded(
     side: Side, kind: ItemKind, parse: Callable[[dict[str, Any]], T]
 ) -> list[tuple[Item, T]]:
     """Every item of a kind that opens and fits; one that does not is left out (logged)."""
@@ -109,16 +123,34 @@ def _decoded(
 
 def versions(side: Side) -> list[VersionItem]:
     """Oldest first."""
-    found = [VersionItem(i, v) for i, v in _decoded(side, ItemKind.PIP, Version.from_json)]
+    found = [VersionItem(i, v) for i, v in decoded(side, ItemKind.PIP, Version.from_json)]
     return sorted(found, key=lambda v: (v.version.number, v.item.created_at))
 
 
 def proposals(side: Side) -> list[ProposalItem]:
     """Newest first."""
-    found = _decoded(side, ItemKind.PIP_PROPOSAL, Proposal.from_json)
+    found = decoded(side, ItemKind.PIP_PROPOSAL, Proposal.from_json)
     return sorted(
         (ProposalItem(i, p) for i, p in found), key=lambda p: p.item.created_at, reverse=True
     )
+
+
+def awaiting_of(proposal: Proposal, owner_id: str) -> str | None:
+    """Whose answer an open proposal waits for: the owner's, or the recipients'."""
+    if proposal.status is not ProposalStatus.OPEN:
+        return None
+    return AWAITING_RECIPIENT if proposal.author_id == owner_id else AWAITING_OWNER
+
+
+def sync_awaiting(found: Sequence[ProposalItem], owner_id: str) -> bool:
+    """Set the flag of proposals written before it existed; True when one changed."""
+    changed = False
+    for p in found:
+        wanted = awaiting_of(p.proposal, owner_id)
+        if p.item.awaiting != wanted:
+            p.item.awaiting = wanted
+            changed = True
+    return changed
 
 
 def propose(
@@ -135,6 +167,7 @@ def propose(
         content, reason, comment, side.user.id, current.item.id if current else None
     )
     item = side.create(ItemKind.PIP_PROPOSAL, proposal.to_json())
+    item.awaiting = awaiting_of(proposal, side.owner_id)
     logger.info("plan proposal %s by %s for %s", item.id, side.user.id, side.owner_id)
     return item
 
@@ -143,12 +176,12 @@ def _fresh_proposal(
     session: Session, side: Side, item_id: str
 ) -> tuple[Item, SymmetricKey, Proposal, bytes]:
     """The proposal as it is in the database now, and the envelope it was read from."""
-    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, fresh=True)
+    item = item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, fresh=True)
     item_key, data = side.open(item)
     return item, item_key, Proposal.from_json(data), item.content
 
 
-def _item_of(session: Session, side: Side, item_id: str, kind: ItemKind, *, fresh: bool) -> Item:
+def item_of(session: Session, side: Side, item_id: str, kind: ItemKind, *, fresh: bool) -> Item:
     """An item of this plan of one kind, or ``ItemNotFoundError`` (also for other people's);
     ``fresh`` reads it again from the database, not from the session."""
     item = session.get(Item, item_id[:32], populate_existing=fresh) if len(item_id) <= 32 else None
@@ -158,7 +191,7 @@ def _item_of(session: Session, side: Side, item_id: str, kind: ItemKind, *, fres
 
 
 def proposal_of(session: Session, side: Side, item_id: str) -> ProposalItem:
-    item = _item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, fresh=False)
+    item = item_of(session, side, item_id, ItemKind.PIP_PROPOSAL, fresh=False)
     try:
         return ProposalItem(item, Proposal.from_json(side.open(item)[1]))
     except InvalidContentError:
@@ -220,7 +253,7 @@ class MeetingItem:
 
 def meetings(side: Side) -> list[MeetingItem]:
     """The latest day first."""
-    found = [MeetingItem(i, m) for i, m in _decoded(side, ItemKind.MEETING, Meeting.from_json)]
+    found = [MeetingItem(i, m) for i, m in decoded(side, ItemKind.MEETING, Meeting.from_json)]
     return sorted(found, key=lambda m: (m.meeting.day, m.item.created_at), reverse=True)
 
 
@@ -231,7 +264,7 @@ def plan_meeting(side: Side, day: date) -> Item:
 
 
 def meeting_of(session: Session, side: Side, item_id: str, *, fresh: bool = False) -> MeetingItem:
-    item = _item_of(session, side, item_id, ItemKind.MEETING, fresh=fresh)
+    item = item_of(session, side, item_id, ItemKind.MEETING, fresh=fresh)
     try:
         return MeetingItem(item, Meeting.from_json(side.open(item)[1]))
     except InvalidContentError:
@@ -251,3 +284,59 @@ def update_meeting(
         if entries.reseal_if_unchanged(session, found.item, item_key, changed.to_json(), seen):
             return changed
     raise PlanConflictError(item_id[:32])
+
+
+# -- what a caseload shows of each plan ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementsDue:
+    """Open agreements of the latest plan version: how many are overdue, the next date."""
+
+    overdue: int = 0
+    next_due: date | None = None
+
+    @classmethod
+    def of(cls, content: PlanContent, today: date) -> AgreementsDue:
+        due = sorted(
+            a.due for a in content.agreements if a.status is AgreementStatus.OPEN and a.due
+        )
+        overdue = sum(1 for d in due if d < today)
+        upcoming = [d for d in due if d >= today]
+        return cls(overdue, upcoming[0] if upcoming else None)
+
+
+def agreements_due(
+    session: Session, opened: Mapping[str, sharing.OpenGrant], today: date
+) -> dict[str, AgreementsDue]:
+    """Per grant, the due agreements of the latest plan version it holds: one query for
+    all grants, one decryption per grant. A version that does not open is left out."""
+    if not opened:
+        return {}
+    latest = (
+        select(GrantItemKey.grant_id, func.max(Item.created_at).label("at"))
+        .join(Item, Item.id == GrantItemKey.item_id)
+        .where(GrantItemKey.grant_id.in_(list(opened)), Item.kind == ItemKind.PIP.value)
+        .group_by(GrantItemKey.grant_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(GrantItemKey.grant_id, GrantItemKey.wrapped_key, Item)
+        .join(Item, Item.id == GrantItemKey.item_id)
+        .join(
+            latest,
+            (latest.c.grant_id == GrantItemKey.grant_id) & (latest.c.at == Item.created_at),
+        )
+        .where(Item.kind == ItemKind.PIP.value)
+    ).all()
+    found: dict[str, AgreementsDue] = {}
+    for grant_id, wrapped, item in rows:
+        grant = opened[grant_id]
+        try:
+            item_key = keys.unwrap_item_key(wrapped, grant.key, item.owner_id, item.id, grant_id)
+            version = Version.from_json(entries.read_with_item_key(item, item_key))
+        except (DecryptError, InvalidContentError):
+            logger.warning("plan version %s does not open for grant %s", item.id, grant_id)
+            continue
+        found[grant_id] = AgreementsDue.of(version.content, today)
+    return found

@@ -22,16 +22,18 @@ from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.extensions import limiter
+from portfolio.pip import own_plans
 from portfolio.pip import services as plans
 from portfolio.pip.forms import (
     AGREEMENT_FIELD_LABELS,
     AGREEMENT_STATUSES,
     MAIN_GOALS,
+    OWN_PLAN_STATUSES,
     PART_STATUSES,
     PARTIES,
     PARTIES_FOR_OTHERS,
     PLAN_LABELS,
-    REASONS,
+    REASON_LABELS,
     ROUTES,
     AnswerForm,
     MeetingForm,
@@ -56,7 +58,7 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
     "pvt_status": dict(PART_STATUSES),
     "party": dict(PARTIES),
     "status": dict(AGREEMENT_STATUSES),
-    "reason": dict(REASONS),
+    "reason": REASON_LABELS,
 }
 
 
@@ -112,6 +114,8 @@ class PlanPage:
     current: plans.VersionItem | None
     open_proposals: list[tuple[plans.ProposalItem, list[Line]]]
     answered: list[plans.ProposalItem]
+    own_plans: list[own_plans.OwnPlanItem]
+    flags_fixed: bool = False  # proposals from before ``Item.awaiting`` got their flag
 
 
 def _page(side: plans.Side, domains: dict[str, str]) -> PlanPage:
@@ -125,11 +129,15 @@ def _page(side: plans.Side, domains: dict[str, str]) -> PlanPage:
         if p.proposal.status is ProposalStatus.OPEN
     ]
     return PlanPage(
-        current, open_, [p for p in found if p.proposal.status is not ProposalStatus.OPEN][:10]
+        current,
+        open_,
+        [p for p in found if p.proposal.status is not ProposalStatus.OPEN][:10],
+        own_plans.own_plans(side),
+        side.user.id == side.owner_id and plans.sync_awaiting(found, side.owner_id),
     )
 
 
-def _domains() -> dict[str, str]:
+def life_domain_names() -> dict[str, str]:
     return dict(named(entries.life_domains(dbs())))
 
 
@@ -140,10 +148,14 @@ def _value_labels(side: plans.Side) -> dict[str, dict[str, Any]]:
 
 
 def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any) -> str:
-    domains = _domains()
+    domains = life_domain_names()
+    page = _page(side, domains)
+    if page.flags_fixed:
+        db.session.commit()
     return render_template(
         template,
-        page=_page(side, domains),
+        page=page,
+        own_statuses=dict(OWN_PLAN_STATUSES),
         domains=domains,
         labels=PLAN_LABELS,
         value_labels=_value_labels(side),
@@ -160,7 +172,7 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
 
 
 def _history(side: plans.Side) -> list[tuple[plans.VersionItem, list[Line]]]:
-    domains = _domains()
+    domains = life_domain_names()
     found = plans.versions(side)
     result = []
     for index, version in enumerate(found):
@@ -175,7 +187,7 @@ def _propose(side: plans.Side) -> tuple[PlanForm, plans.VersionItem | None, bool
     history = plans.versions(side)
     current = history[-1] if history else None
     form = PlanForm()
-    domain_pairs = list(_domains().items())
+    domain_pairs = list(life_domain_names().items())
     owner_view = side.user.id == side.owner_id
     if not form.is_submitted():
         form.fill_from(
@@ -209,7 +221,7 @@ def _propose(side: plans.Side) -> tuple[PlanForm, plans.VersionItem | None, bool
 # -- the owner ----------------------------------------------------------------------------
 
 
-def _owner_side() -> plans.Side:
+def owner_plan_side() -> plans.Side:
     return plans.owner_side(dbs(), current_user, current_user_key())
 
 
@@ -221,20 +233,22 @@ def _owner_urls() -> dict[str, str]:
         "withdraw": url_for("plan.withdraw", proposal_id="__id__"),
         "new_meeting": url_for("plan.new_meeting"),
         "meeting": url_for("plan.meeting", meeting_id="__id__"),
+        "own": url_for("plan.own_plan", item_id="__id__"),
+        "own_new": url_for("plan.own_new"),
     }
 
 
 @bp.route("/plan/")
 @roles(Role.OWNER)
 def index() -> str:
-    return _render("pip/plan.html", _owner_side(), _owner_urls(), owner_view=True, name=None)
+    return _render("pip/plan.html", owner_plan_side(), _owner_urls(), owner_view=True, name=None)
 
 
 @bp.route("/plan/propose", methods=["GET", "POST"])
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def propose() -> str | Response:
-    form, current, made = _propose(_owner_side())
+    form, current, made = _propose(owner_plan_side())
     if made:
         db.session.commit()
         flash(_("Your proposal is sent. The other side answers it."), "success")
@@ -247,7 +261,11 @@ def propose() -> str | Response:
 @roles(Role.OWNER)
 def history() -> str:
     return render_template(
-        "pip/history.html", versions=_history(_owner_side()), back=url_for("plan.index"), name=None
+        "pip/history.html",
+        reasons=REASON_LABELS,
+        versions=_history(owner_plan_side()),
+        back=url_for("plan.index"),
+        name=None,
     )
 
 
@@ -288,7 +306,7 @@ def _answer(side: plans.Side, proposal_id: str) -> bool:
 @bp.route("/plan/proposals/<proposal_id>/answer", methods=["POST"])
 @roles(Role.OWNER)
 def answer(proposal_id: str) -> Response:
-    if _answer(_owner_side(), proposal_id):
+    if _answer(owner_plan_side(), proposal_id):
         db.session.commit()
     return redirect(url_for("plan.index"))
 
@@ -296,7 +314,7 @@ def answer(proposal_id: str) -> Response:
 @bp.route("/plan/proposals/<proposal_id>/withdraw", methods=["POST"])
 @roles(Role.OWNER)
 def withdraw(proposal_id: str) -> Response:
-    _withdraw(_owner_side(), proposal_id)
+    _withdraw(owner_plan_side(), proposal_id)
     return redirect(url_for("plan.index"))
 
 
@@ -342,7 +360,7 @@ def _meeting_of(side: plans.Side, meeting_id: str) -> plans.MeetingItem:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def new_meeting() -> Response:
-    made = _new_meeting(_owner_side())
+    made = _new_meeting(owner_plan_side())
     if made is None:
         return redirect(url_for("plan.index") + "#meetings")
     db.session.commit()
@@ -353,7 +371,7 @@ def new_meeting() -> Response:
 @bp.route("/plan/meetings/<meeting_id>", methods=["GET", "POST"])
 @roles(Role.OWNER)
 def meeting(meeting_id: str) -> str | Response:
-    side = _owner_side()
+    side = owner_plan_side()
     found = _meeting_of(side, meeting_id)
     form = PreparationForm(obj=found.meeting)
     if form.validate_on_submit():
@@ -374,7 +392,7 @@ def meeting(meeting_id: str) -> str | Response:
 # -- a recipient (regievoerder, or a supporter who may propose) ----------------------------
 
 
-def _recipient_side(
+def recipient_plan_side(
     owner_id: str, *, writing: bool = False
 ) -> tuple[plans.Side, sharing.OpenGrant]:
     opened = opened_for(owner_id)
@@ -395,11 +413,12 @@ def _recipient_urls(owner_id: str) -> dict[str, str]:
         "withdraw": url_for("plan.client_withdraw", owner_id=owner_id, proposal_id="__id__"),
         "new_meeting": url_for("plan.client_new_meeting", owner_id=owner_id),
         "meeting": url_for("plan.client_meeting", owner_id=owner_id, meeting_id="__id__"),
+        "own": url_for("plan.client_own_plan", owner_id=owner_id, item_id="__id__"),
         "back": url_for("clients.client", owner_id=owner_id),
     }
 
 
-def _log(opened: sharing.OpenGrant, action: Action, object_id: str | None = None) -> None:
+def log_plan(opened: sharing.OpenGrant, action: Action, object_id: str | None = None) -> None:
     audit.record(
         dbs(),
         actor=current_user,
@@ -414,8 +433,8 @@ def _log(opened: sharing.OpenGrant, action: Action, object_id: str | None = None
 @bp.route("/clients/<owner_id>/plan")
 @roles(*RECIPIENTS)
 def client_plan(owner_id: str) -> str:
-    side, opened = _recipient_side(owner_id)
-    _log(opened, Action.READ)
+    side, opened = recipient_plan_side(owner_id)
+    log_plan(opened, Action.READ)
     page = _render(
         "pip/plan.html",
         side,
@@ -432,11 +451,11 @@ def client_plan(owner_id: str) -> str:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_propose(owner_id: str) -> str | Response:
-    side, opened = _recipient_side(owner_id, writing=True)
+    side, opened = recipient_plan_side(owner_id, writing=True)
     back = url_for("plan.client_plan", owner_id=owner_id)
     form, current, made = _propose(side)
     if made:
-        _log(opened, Action.PROPOSE)
+        log_plan(opened, Action.PROPOSE)
         db.session.commit()
         flash(_("Your proposal is sent. The newcomer decides."), "success")
         return redirect(back)
@@ -446,11 +465,12 @@ def client_propose(owner_id: str) -> str | Response:
 @bp.route("/clients/<owner_id>/plan/history")
 @roles(*RECIPIENTS)
 def client_history(owner_id: str) -> str:
-    side, opened = _recipient_side(owner_id)
-    _log(opened, Action.READ)
+    side, opened = recipient_plan_side(owner_id)
+    log_plan(opened, Action.READ)
     db.session.commit()
     return render_template(
         "pip/history.html",
+        reasons=REASON_LABELS,
         versions=_history(side),
         back=url_for("plan.client_plan", owner_id=owner_id),
         name=opened.note.shown_name,
@@ -461,9 +481,9 @@ def client_history(owner_id: str) -> str:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_answer(owner_id: str, proposal_id: str) -> Response:
-    side, opened = _recipient_side(owner_id, writing=True)
+    side, opened = recipient_plan_side(owner_id, writing=True)
     if _answer(side, proposal_id):
-        _log(opened, Action.DECIDE, proposal_id[:32])
+        log_plan(opened, Action.DECIDE, proposal_id[:32])
         db.session.commit()
     return redirect(url_for("plan.client_plan", owner_id=owner_id))
 
@@ -472,7 +492,7 @@ def client_answer(owner_id: str, proposal_id: str) -> Response:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_withdraw(owner_id: str, proposal_id: str) -> Response:
-    side, _opened = _recipient_side(owner_id, writing=True)
+    side, _opened = recipient_plan_side(owner_id, writing=True)
     _withdraw(side, proposal_id)
     return redirect(url_for("plan.client_plan", owner_id=owner_id))
 
@@ -481,11 +501,11 @@ def client_withdraw(owner_id: str, proposal_id: str) -> Response:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.REGIEVOERDER)
 def client_new_meeting(owner_id: str) -> Response:
-    side, opened = _recipient_side(owner_id, writing=True)
+    side, opened = recipient_plan_side(owner_id, writing=True)
     made = _new_meeting(side)
     if made is None:
         return redirect(url_for("plan.client_plan", owner_id=owner_id) + "#meetings")
-    _log(opened, Action.MEETING, made)
+    log_plan(opened, Action.MEETING, made)
     db.session.commit()
     flash(_("The meeting is planned. The newcomer can prepare it."), "success")
     return redirect(url_for("plan.client_meeting", owner_id=owner_id, meeting_id=made))
@@ -495,7 +515,7 @@ def client_new_meeting(owner_id: str) -> Response:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
-    side, opened = _recipient_side(owner_id)
+    side, opened = recipient_plan_side(owner_id)
     found = _meeting_of(side, meeting_id)
     writes = current_user.role == Role.REGIEVOERDER.value and opened.grant.may_propose
     form = SummaryForm(obj=found.meeting)
@@ -512,11 +532,11 @@ def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
             return redirect(
                 url_for("plan.client_meeting", owner_id=owner_id, meeting_id=found.item.id)
             )
-        _log(opened, Action.MEETING, found.item.id)
+        log_plan(opened, Action.MEETING, found.item.id)
         db.session.commit()
         flash(_("The summary is saved. The newcomer can read it."), "success")
         return redirect(url_for("plan.client_meeting", owner_id=owner_id, meeting_id=found.item.id))
-    _log(opened, Action.READ, found.item.id)
+    log_plan(opened, Action.READ, found.item.id)
     db.session.commit()
     return render_template(
         "pip/meeting.html",

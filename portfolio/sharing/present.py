@@ -12,9 +12,12 @@ from flask_babel import lazy_gettext as _l
 
 from portfolio.entries import records
 from portfolio.entries.domains import domain_name
+from portfolio.entries.errors import InvalidContentError
 from portfolio.entries.forms import STATUS_LABELS, TERM_LABELS
 from portfolio.entries.goals import Goal, Step
 from portfolio.entries.models import Item, ItemKind
+from portfolio.pip.forms import OWN_PLAN_LABELS, OWN_PLAN_STATUSES
+from portfolio.pip.plan import OwnPlan
 from portfolio.progress.assessment import SCALE, SelfAssessment
 from portfolio.progress.language import SKILL_NAMES, LanguageLevels
 from portfolio.sharing.scope import Scope
@@ -32,6 +35,7 @@ KIND_LABELS = {
     ItemKind.PIP.value: _l("My plan (PIP) and proposals to change it"),
     ItemKind.PIP_PROPOSAL.value: _l("My plan (PIP) and proposals to change it"),
     ItemKind.MEETING.value: _l("My plan (PIP) and proposals to change it"),
+    ItemKind.OWN_PLAN.value: _l("My plan (PIP) and proposals to change it"),
 }
 PLAN_KINDS = frozenset({ItemKind.PIP.value, ItemKind.PIP_PROPOSAL.value, ItemKind.MEETING.value})
 KIND_ICONS = {
@@ -114,7 +118,42 @@ def _plan(item: Item, data: dict[str, Any]) -> Shown:
     return Shown(item, title, "route", str(KIND_LABELS[item.kind]))
 
 
+def _own_plan(item: Item, data: dict[str, Any]) -> Shown:
+    """The newcomer's own plan proposal as plain facts, so that a supporter can read it on
+    the item page and comment on it."""
+    try:
+        plan = OwnPlan.from_json(data)
+    except InvalidContentError:
+        return Shown(item, _("Own plan proposal"), "route", str(KIND_LABELS[item.kind]))
+    values: list[tuple[str, Any, bool]] = [
+        ("course", plan.course, False),
+        ("provider", plan.provider, False),
+        ("domain", domain_name(plan.domain, plan.domain) if plan.domain else "", False),
+        ("hours", plan.hours, False),
+        ("hours_per_week", plan.hours_per_week, False),
+        ("cost", f"€ {plan.cost}" if plan.cost is not None else "", False),
+        ("start", format_date(plan.start, "long") if plan.start else "", False),
+        ("why", plan.why, True),
+        ("helper", plan.helper, False),
+    ]
+    facts = [
+        _fact(name, OWN_PLAN_LABELS[name], value, long)
+        for name, value, long in values
+        if value not in (None, "")
+    ]
+    facts.append(_fact("status", _("Status"), dict(OWN_PLAN_STATUSES)[plan.status.value]))
+    return Shown(
+        item,
+        _("Own plan proposal: %(course)s", course=plan.course),
+        "route",
+        str(KIND_LABELS[item.kind]),
+        facts,
+    )
+
+
 def shown(item: Item, data: dict[str, Any], scope: Scope) -> Shown:
+    if item.kind == ItemKind.OWN_PLAN.value:
+        return _own_plan(item, data)
     if item.kind in PLAN_KINDS:
         return _plan(item, data)
     if item.kind == ItemKind.GOAL.value:

@@ -14,9 +14,10 @@ import segno
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -33,6 +34,8 @@ from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.models import Item
 from portfolio.entries.record_views import blob_store, file_response
 from portfolio.extensions import limiter
+from portfolio.pip.plan import AWAITING_RECIPIENT
+from portfolio.pip.services import AgreementsDue, agreements_due
 from portfolio.sharing import audit, comments, endorsements, present
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import NoAccessError
@@ -44,7 +47,7 @@ from portfolio.vault.envelope import SymmetricKey
 logger = logging.getLogger(__name__)
 bp = Blueprint("clients", __name__)
 RECIPIENTS = (Role.REGIEVOERDER, Role.SUPPORTER)
-SORTS = ("name", "updated", "ends")
+SORTS = ("name", "updated", "ends", "attention")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class CaseRow:
     ends_at: datetime
     url: str
     unseen: int
+    waiting: int = 0  # proposals and own plans waiting for an answer from this side
+    due: AgreementsDue = AgreementsDue()
 
     @property
     def last_day(self) -> date:
@@ -68,28 +73,37 @@ def _private_key() -> X25519PrivateKey:
 
 
 def caseload_rows(
-    session: Session, recipient: User, private_key: X25519PrivateKey
+    session: Session, recipient: User, private_key: X25519PrivateKey, today: date
 ) -> list[CaseRow]:
-    """Everyone who shares with this person now: names from the sealed notes, counts and
-    the last change of the shared items in one query."""
+    """Everyone who shares with this person now: names from the sealed notes; counts, the
+    last change and what waits for an answer in one query; the due agreements of each
+    plan in one more."""
     grants = sharing.grants_to(session, recipient.id, utcnow())
     if not grants:
         return []
+    waiting_flag = case((Item.awaiting == AWAITING_RECIPIENT, 1), else_=0)
     stats = {
-        grant_id: (count, last)
-        for grant_id, count, last in session.execute(
-            select(GrantItemKey.grant_id, func.count(), func.max(Item.updated_at))
+        grant_id: (count, last, int(waiting or 0))
+        for grant_id, count, last, waiting in session.execute(
+            select(
+                GrantItemKey.grant_id,
+                func.count(),
+                func.max(Item.updated_at),
+                func.sum(waiting_flag),
+            )
             .join(Item, Item.id == GrantItemKey.item_id)
             .where(GrantItemKey.grant_id.in_([g.id for g in grants]), Item.archived.is_(False))
             .group_by(GrantItemKey.grant_id)
         )
     }
     unseen = comments.unseen_for_partner(session, recipient.id)
+    opened_by_grant = {g.id: sharing.open_as_recipient(g, private_key) for g in grants}
+    due = agreements_due(session, opened_by_grant, today)
     rows = []
     prefix = url_for("clients.client", owner_id="-")[:-1]  # one url_for, not 150
     for grant in grants:
-        opened = sharing.open_as_recipient(grant, private_key)
-        count, last = stats.get(grant.id, (0, None))
+        opened = opened_by_grant[grant.id]
+        count, last, waiting = stats.get(grant.id, (0, None, 0))
         rows.append(
             CaseRow(
                 grant.owner_id,
@@ -100,6 +114,8 @@ def caseload_rows(
                 grant.ends_at,
                 prefix + grant.owner_id,
                 unseen.get(grant.owner_id, 0),
+                waiting,
+                due.get(grant.id, AgreementsDue()),
             )
         )
     return rows
@@ -112,6 +128,11 @@ def _sorted(rows: list[CaseRow], sort: str, domain: str) -> list[CaseRow]:
         return sorted(rows, key=lambda r: r.last_update or r.ends_at.min, reverse=True)
     if sort == "ends":
         return sorted(rows, key=lambda r: r.ends_at)
+    if sort == "attention":  # overdue agreements, then what waits, then the next date
+        return sorted(
+            rows,
+            key=lambda r: (-r.due.overdue, -r.waiting, r.due.next_due or date.max, r.name),
+        )
     return sorted(rows, key=lambda r: r.name.casefold())
 
 
@@ -120,7 +141,8 @@ def _caseload_page(template: str, **extra: object) -> str:
     sort = sort if sort in SORTS else "name"
     domain = request.args.get("domain", "")[:32]
     domains = named(entries.life_domains(dbs()))
-    rows = _sorted(caseload_rows(dbs(), current_user, _private_key()), sort, domain)
+    today = to_user_timezone(utcnow()).date()
+    rows = _sorted(caseload_rows(dbs(), current_user, _private_key(), today), sort, domain)
     return render_template(
         template,
         rows=rows,
@@ -128,6 +150,7 @@ def _caseload_page(template: str, **extra: object) -> str:
         domain=domain if domain in dict(domains) else "",
         domains=domains,
         domain_names=dict(domains),
+        today=today,
         **extra,
     )
 

@@ -24,6 +24,7 @@ SHAREABLE = frozenset(k.value for k in SHAREABLE_KINDS)
 KIND_GROUPS = {
     ItemKind.PIP_PROPOSAL.value: ItemKind.PIP.value,
     ItemKind.MEETING.value: ItemKind.PIP.value,
+    ItemKind.OWN_PLAN.value: ItemKind.PIP.value,
 }
 ITEM_KINDS = SHAREABLE | frozenset(KIND_GROUPS)
 SENSITIVE_DOMAINS = frozenset({"health"})  # special-category data: never in a default scope

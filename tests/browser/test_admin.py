@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, expect
 from portfolio.accounts.models import Role
 from tests.browser.conftest import axe_violations, shoot
 from tests.browser.test_sharing import _staff, _staff_page
+from tests.corpus import jpeg_with_gps
 
 
 @pytest.mark.parametrize("lang", ["nl", "ar"])
@@ -41,3 +42,9 @@ def test_admin_pages(browser: Browser, base_url: str, live_app: Flask, lang: str
     expect(page).to_have_url(re.compile("/admin/$"))
     page.goto(base_url + "/admin/settings")
     axe("settings")
+    page.locator("#logo").set_input_files(
+        files=[{"name": "logo.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}]
+    )
+    page.locator("form[action$='/settings/logo'] button").click()
+    expect(page.locator("img.org-logo")).to_be_visible()
+    axe("settings-logo")

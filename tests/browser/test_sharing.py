@@ -236,6 +236,36 @@ def test_connect_share_see_revoke(
     staff.locator("main form.stack button[type=submit]").click()
     owner.reload()
     expect(owner.locator("main")).to_contain_text("Volgende stap: een stage.")
+
+    # The newcomer's own plan proposal: drafted on the phone, sent, approved into the plan.
+    owner.goto(base_url + "/plan/own/new")
+    owner.locator("#course").fill("Cursus helpende zorg en welzijn")
+    owner.locator("#provider").fill("ROC Midden Nederland")
+    owner.locator("#domain").select_option("work")
+    owner.locator("#cost").fill("1850")
+    owner.locator("#why").fill("Ik werkte in Syrië in de zorg.")
+    _axe(owner, "own-plan-form", lang)
+    owner.locator("main form.stack button[type=submit]").click()
+    expect(owner.locator("h1")).to_contain_text("Cursus helpende zorg en welzijn")
+    owner.locator("input[name=recipient]").first.check()
+    if owner.locator("#include_plan").count():
+        owner.locator("#include_plan").check()
+    _axe(owner, "own-plan", lang)
+    owner.locator("form[action$='/submit'] button[type=submit]").click()
+    expect(owner.locator("main .tag-submitted")).to_be_visible()
+    staff.goto(base_url + "/workspace")
+    staff.locator("table.caseload a.badge").click()
+    staff.locator("#own-plans a", has_text="Cursus helpende zorg").click()
+    expect(staff.locator("main")).to_contain_text("Ik werkte in Syrië in de zorg.")
+    staff.locator("input[name=decision][value=approved]").check()
+    _axe(staff, "own-plan-answer", lang)
+    staff.locator("main form.stack button[type=submit]").click()
+    expect(staff.locator(".agreements")).to_contain_text(
+        "Cursus helpende zorg en welzijn (ROC Midden Nederland)"
+    )
+    owner.goto(base_url + "/plan/")
+    expect(owner.locator(".agreements")).to_contain_text("Cursus helpende zorg en welzijn: € 1850")
+    expect(owner.locator("#own-plans .tag-approved")).to_be_visible()
     owner.goto(grant_url)
 
     # The newcomer stops sharing: a 403 at once, and off the caseload.

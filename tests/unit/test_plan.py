@@ -11,8 +11,13 @@ from hypothesis import strategies as st
 
 from portfolio.entries.errors import InvalidContentError
 from portfolio.pip.plan import (
+    MAX_COST,
+    MAX_HOURS,
+    MAX_ROUNDS,
     Agreement,
     AgreementStatus,
+    OwnPlan,
+    OwnPlanStatus,
     Party,
     Plan,
     PlanContent,
@@ -118,3 +123,78 @@ def test_changed_fields_added_and_removed_agreements() -> None:
 def test_content_that_does_not_fit_is_refused(broken: dict) -> None:
     with pytest.raises(InvalidContentError):
         Version.from_json(broken)
+
+
+# -- the own plan proposal ----------------------------------------------------------------
+
+days = st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2035, 1, 1)))
+own_plans = st.builds(
+    OwnPlan,
+    course=st.text(min_size=1, max_size=80),
+    why=st.text(min_size=1, max_size=200),
+    provider=texts,
+    domain=st.one_of(st.none(), st.sampled_from(["language", "work"])),
+    hours=st.one_of(st.none(), st.integers(0, MAX_HOURS)),
+    hours_per_week=st.one_of(st.none(), st.integers(0, 60)),
+    cost=st.one_of(st.none(), st.integers(0, MAX_COST)),
+    start=days,
+    helper=texts,
+)
+
+
+@given(own_plans, st.lists(st.sampled_from(OwnPlanStatus), max_size=25))
+def test_own_plan_round_trip_with_any_answers(plan: OwnPlan, answers: list) -> None:
+    for status in answers:
+        plan = plan.answered(status, "why", "staff", date(2026, 11, 23))
+    assert len(plan.rounds) <= MAX_ROUNDS
+    assert OwnPlan.from_json(plan.to_json()) == plan
+
+
+@given(own_plans, contents)
+def test_an_approved_own_plan_adds_its_agreements_and_keeps_the_plan(
+    plan: OwnPlan, content: PlanContent
+) -> None:
+    counter = iter(range(1000))
+    made = plan.with_agreements(content, lambda: f"{next(counter):032d}")
+    assert made.agreements[: len(content.agreements)] == content.agreements
+    added = made.agreements[len(content.agreements) :]
+    assert len(added) == (2 if plan.cost else 1)
+    assert added[0].party is Party.ME and plan.course in added[0].description
+    assert all(a.status is AgreementStatus.OPEN and a.domain == plan.domain for a in added)
+    assert made.plan.route == content.plan.route
+    assert made.plan.provider == (content.plan.provider or plan.provider)
+
+
+def test_own_plan_refuses_what_does_not_fit() -> None:
+    good = OwnPlan("Course", "Because").to_json()
+    for bad in (
+        {**good, "cost": MAX_COST + 1},
+        {**good, "hours": -1},
+        {**good, "hours": True},
+        {**good, "status": "sent"},
+        {**good, "schema": 99},
+        {**good, "rounds": [{"status": "approved", "text": "", "by": "x"}]},
+        {**good, "course": "x" * 201},
+    ):
+        with pytest.raises(InvalidContentError):
+            OwnPlan.from_json(bad)
+    full = PlanContent(agreements=tuple(Agreement(f"{i:032d}", "a") for i in range(40)))
+    with pytest.raises(InvalidContentError):
+        OwnPlan("Course", "Because").with_agreements(full, lambda: "f" * 32)
+
+
+def test_agreements_due_counts_only_open_dated_agreements() -> None:
+    from portfolio.pip.services import AgreementsDue
+
+    today = date(2026, 11, 23)
+    content = PlanContent(
+        agreements=(
+            Agreement("1" * 32, "late", due=date(2026, 1, 1)),
+            Agreement("2" * 32, "done late", due=date(2026, 1, 1), status=AgreementStatus.DONE),
+            Agreement("3" * 32, "today", due=today),
+            Agreement("4" * 32, "later", due=date(2027, 1, 1)),
+            Agreement("5" * 32, "no date"),
+        )
+    )
+    assert AgreementsDue.of(content, today) == AgreementsDue(1, today)
+    assert AgreementsDue.of(PlanContent(), today) == AgreementsDue(0, None)

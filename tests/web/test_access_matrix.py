@@ -25,7 +25,7 @@ from portfolio.accounts.models import Role, User
 from portfolio.db import db
 from portfolio.entries.models import Item, ItemFile
 from portfolio.sharing.models import Connection, Grant, GrantItemKey
-from tests.conftest import csrf_token, in_app, login
+from tests.conftest import csrf_token, in_app
 from tests.corpus import jpeg_with_gps
 from tests.web.test_sharing import (
     SHARE,
@@ -34,9 +34,16 @@ from tests.web.test_sharing import (
     owner_with_items,
     share,
     staff_client,
+    supporter_client,
 )
 
-OUT_OF_SUPPORTER_SCOPE = ("Find a job", "See a doctor", "Voedselbank", "Certificaat EHBO")
+OUT_OF_SUPPORTER_SCOPE = (
+    "Find a job",
+    "See a doctor",
+    "Voedselbank",
+    "Certificaat EHBO",
+    "Cursus logistiek",
+)
 SECRETS = (
     "Read the newspaper",
     "Amal Haddad",
@@ -55,6 +62,7 @@ ALLOWED = {
     (GRANTED, "plan.client_plan"),
     (GRANTED, "plan.client_history"),
     (GRANTED, "plan.client_meeting"),
+    (GRANTED, "plan.client_own_plan"),  # a draft: read-only, it was not sent to them
 }
 # Endpoints that are nobody's data: public pages, the staff login halfway, the language.
 SKIPPED = {"static", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
@@ -71,21 +79,9 @@ class Ids:
     r1_id: str
     proposal_id: str
     meeting_id: str
+    own_plan_id: str
     handover_id: str
     foreign_staff_id: str  # a staff member of another municipality (admin routes)
-
-
-def _supporter(app: Flask, make_owner) -> FlaskClient:
-    account = make_owner("coach")
-
-    def to_supporter() -> None:
-        db.session.get(User, account.user_id).role = "supporter"
-        db.session.commit()
-
-    in_app(app, to_supporter)
-    client = app.test_client()
-    login(client, account.username, account.passphrase)
-    return client
 
 
 @pytest.fixture
@@ -124,11 +120,17 @@ def world(app: Flask, make_owner, make_staff):
         data={"csrf_token": csrf_token(owner, "/plan/"), "day": "2027-01-15"},
     )
     assert meeting.status_code == 302
+    from tests.web.test_own_plan import OWN
+
+    own = owner.post(
+        "/plan/own/new", data={"csrf_token": csrf_token(owner, "/plan/own/new"), **OWN}
+    )
+    assert own.status_code == 302
     owner.post(
         meeting.location,
         data={"csrf_token": csrf_token(owner, "/plan/"), "went_well": "Kinderopvang geregeld"},
     )
-    supporter = _supporter(app, make_owner)
+    _coach_id, supporter = supporter_client(app, make_owner)
     page = owner.post(
         "/sharing/invite",
         data={"csrf_token": csrf_token(owner, "/sharing/invite"), "relation": "language_coach"},
@@ -174,6 +176,7 @@ def world(app: Flask, make_owner, make_staff):
             r1_id=db.session.scalar(select(User.id).where(User.username == "sanne")),
             proposal_id=db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal")),
             meeting_id=db.session.scalar(select(Item.id).where(Item.kind == "meeting")),
+            own_plan_id=db.session.scalar(select(Item.id).where(Item.kind == "own_plan")),
             handover_id=handover_id,
             foreign_staff_id=db.session.scalar(select(User.id).where(User.username == "joost")),
         )
@@ -211,7 +214,9 @@ FILLED = {
 def _url(rule, ids: Ids) -> str | None:
     values = {}
     for name in rule.arguments:
-        if name == "item_id":
+        if name == "item_id" and "own" in rule.endpoint:
+            values[name] = ids.own_plan_id
+        elif name == "item_id":
             values[name] = (
                 ids.certificate_id
                 if "records" in rule.endpoint or "clients" in rule.endpoint

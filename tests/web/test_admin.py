@@ -4,6 +4,7 @@ without content; and the newcomer's answer to a handover."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from portfolio.accounts.models import Role, User
 from portfolio.db import db
 from portfolio.sharing.models import AccessEvent, Connection, Grant, Handover
 from tests.conftest import in_app, login, post_form
+from tests.web.test_records import post_multipart
 from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
 from tests.web.test_staff import NEW, current_code, manual_secret
 
@@ -144,3 +146,70 @@ def test_admin_of_another_municipality_cannot_touch_our_staff(
     assert "Sanne" not in other.get("/admin/").get_data(as_text=True)
     actions = in_app(app, lambda: db.session.scalars(select(AccessEvent.action)).all())
     assert "revoke" not in actions
+
+
+def test_certificate_development_then_own_then_back(app: Flask, world) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.unit.test_vault_certificates import p12, self_signed
+
+    admin, *_ = world
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert 'class="callout"' in page and "CN=Utrecht" in page  # the development warning
+    pem = admin.get("/admin/settings/certificate.pem")
+    assert pem.headers["Content-Type"] == "application/x-pem-file"
+    first = x509.load_pem_x509_certificate(pem.data)
+    post_form(admin, "/admin/settings", {"name": "Gemeente Utrecht"})
+    renamed = x509.load_pem_x509_certificate(admin.get("/admin/settings/certificate.pem").data)
+    assert "CN=Gemeente Utrecht" in renamed.subject.rfc4514_string()
+    assert renamed.serial_number != first.serial_number
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    own = self_signed(key, "Gemeente Utrecht (productie)")
+    upload = {"certificate": (io.BytesIO(p12(key, own)), "utrecht.p12"), "password": "fout"}
+    refused = post_multipart(admin, "/admin/settings/certificate", upload, "/admin/settings")
+    assert refused.status_code == 200
+    assert 'class="field-error"' in refused.get_data(as_text=True)
+    assert (
+        x509.load_pem_x509_certificate(admin.get("/admin/settings/certificate.pem").data) == renamed
+    )
+    upload = {"certificate": (io.BytesIO(p12(key, own)), "utrecht.p12"), "password": "geheim"}
+    taken = post_multipart(admin, "/admin/settings/certificate", upload, "/admin/settings")
+    assert taken.status_code == 302
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert 'class="callout"' not in page and "(productie)" in page
+    # A rename keeps a real certificate: it is the issuer's word, not ours.
+    post_form(admin, "/admin/settings", {"name": "Utrecht"})
+    kept = x509.load_pem_x509_certificate(admin.get("/admin/settings/certificate.pem").data)
+    assert kept == own
+    back = post_form(admin, "/admin/settings/certificate/development", {}, "/admin/settings")
+    assert back.status_code == 302
+    assert 'class="callout"' in admin.get("/admin/settings").get_data(as_text=True)
+
+
+def test_logo_is_cleaned_shown_and_removed(app: Flask, world) -> None:
+    from tests.corpus import jpeg_with_gps
+
+    admin, _owner, sanne, _ = world
+    bad = post_multipart(
+        admin,
+        "/admin/settings/logo",
+        {"logo": (io.BytesIO(b"%PDF-1.7 not a picture"), "logo.pdf")},
+        "/admin/settings",
+    )
+    assert bad.status_code == 200 and 'class="field-error"' in bad.get_data(as_text=True)
+    assert admin.get("/admin/settings/logo.jpg").status_code == 404
+    done = post_multipart(
+        admin,
+        "/admin/settings/logo",
+        {"logo": (io.BytesIO(jpeg_with_gps()), "logo.jpg")},
+        "/admin/settings",
+    )
+    assert done.status_code == 302
+    image = admin.get("/admin/settings/logo.jpg")
+    assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"
+    assert b"Exif" not in image.data and b"GPS" not in image.data
+    assert sanne.get("/admin/settings/logo.jpg").status_code == 403
+    assert post_form(admin, "/admin/settings/logo/remove", {}, "/admin/settings").status_code == 302
+    assert admin.get("/admin/settings/logo.jpg").status_code == 404

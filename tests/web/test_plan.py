@@ -56,6 +56,18 @@ def form_values(page: str) -> dict[str, str]:
     return values
 
 
+def accept_first_proposal(app: Flask, staff, owner_id: str):
+    proposal_id = in_app(
+        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal"))
+    )
+    return post_form(
+        staff,
+        f"/clients/{owner_id}/plan/proposals/{proposal_id}/answer",
+        {"decision": "accept"},
+        f"/clients/{owner_id}/plan",
+    )
+
+
 @pytest.fixture
 def pair(app: Flask, make_owner, make_staff):
     owner = owner_with_items(app, make_owner)
@@ -101,15 +113,7 @@ def test_owner_proposes_first_plan_regievoerder_accepts(app: Flask, pair) -> Non
 def test_regievoerder_proposes_agreement_owner_accepts_and_history(app: Flask, pair) -> None:
     owner, staff, owner_id = pair
     post_form(owner, "/plan/propose", FIRST_PLAN)
-    proposal_id = in_app(
-        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "pip_proposal"))
-    )
-    post_form(
-        staff,
-        f"/clients/{owner_id}/plan/proposals/{proposal_id}/answer",
-        {"decision": "accept"},
-        f"/clients/{owner_id}/plan",
-    )
+    accept_first_proposal(app, staff, owner_id)
     owner.get("/plan/")  # claims version 1
     form_page = staff.get(f"/clients/{owner_id}/plan/propose").get_data(as_text=True)
     values = form_values(form_page)
@@ -303,3 +307,20 @@ def test_open_proposals_are_capped(app: Flask, pair) -> None:
     refused = post_form(owner, "/plan/propose", {**FIRST_PLAN, "provider": "School x"})
     assert refused.status_code == 200 and "open proposals" in refused.get_data(as_text=True)
     assert in_app(app, lambda: count("pip_proposal")) == MAX_OPEN_PROPOSALS
+
+
+def test_caseload_shows_what_waits_and_what_is_due(app: Flask, pair) -> None:
+    owner, staff, owner_id = pair
+    post_form(
+        owner,
+        "/plan/propose",
+        {**FIRST_PLAN, "agreements-1-due": "2020-05-01"},  # childcare: long overdue
+    )
+    workspace = staff.get("/workspace").get_data(as_text=True)
+    row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", workspace, re.S).group(0)
+    assert f'href="/clients/{owner_id}/plan">1</a>' in row  # one proposal to answer
+    accept_first_proposal(app, staff, owner_id)
+    workspace = staff.get("/workspace?sort=attention").get_data(as_text=True)
+    row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", workspace, re.S).group(0)
+    assert '/plan">1</a>' not in row
+    assert "1 te laat" in row and "volgende: 1 mrt 2027" in row  # staff read Dutch

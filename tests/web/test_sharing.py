@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from portfolio.accounts.models import User
 from portfolio.db import db
 from portfolio.sharing.models import AccessEvent, Grant, GrantItemKey
 from tests.conftest import Account, in_app, login, post_form
@@ -52,6 +53,20 @@ def owner_with_items(
     )
     assert response.status_code == 302
     return client
+
+
+def supporter_client(app: Flask, make_owner: Callable[..., Account], name: str = "coach"):
+    """An account turned supporter, logged in: (its id, its client)."""
+    account = make_owner(name)
+
+    def to_supporter() -> None:
+        db.session.get(User, account.user_id).role = "supporter"
+        db.session.commit()
+
+    in_app(app, to_supporter)
+    client = app.test_client()
+    login(client, account.username, account.passphrase)
+    return account.user_id, client
 
 
 def new_code(staff: FlaskClient) -> str:
@@ -228,16 +243,7 @@ def test_supporter_connects_with_an_invite_code(app: Flask, make_owner) -> None:
         as_text=True
     )
     code = CODE.search(page).group(1)
-    coach = make_owner("coach")
-    from portfolio.accounts.models import User
-
-    def to_supporter() -> None:
-        db.session.get(User, coach.user_id).role = "supporter"
-        db.session.commit()
-
-    in_app(app, to_supporter)
-    supporter = app.test_client()
-    login(supporter, coach.username, coach.passphrase)
+    _coach_id, supporter = supporter_client(app, make_owner)
     confirm = post_form(supporter, "/sharing/connect", {"code": code}).get_data(as_text=True)
     assert "Is this the right person?" in confirm
     done = post_form(supporter, "/sharing/connect", {"code": code, "confirm": "1"})
