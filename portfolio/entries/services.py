@@ -90,10 +90,17 @@ def open_item(item: Item, user_key: SymmetricKey) -> tuple[SymmetricKey, dict[st
 
 def read_with_item_key(item: Item, item_key: SymmetricKey) -> dict[str, Any]:
     """The content under a key already unwrapped (by the owner, or through a grant)."""
+    return read_content(item.owner_id, item.id, item.content, item_key)
+
+
+def read_content(
+    owner_id: str, item_id: str, content: bytes, item_key: SymmetricKey
+) -> dict[str, Any]:
+    """The same, from the columns alone (a list that loads no whole rows)."""
     try:
-        text = keys.decrypt_field(item_key, item.content, item.owner_id, item.id, CONTENT_FIELD)
+        text = keys.decrypt_field(item_key, content, owner_id, item_id, CONTENT_FIELD)
     except DecryptError:
-        logger.error("item %s of %s does not decrypt", item.id, item.owner_id)
+        logger.error("item %s of %s does not decrypt", item_id, owner_id)
         raise
     data = json.loads(text)
     if not isinstance(data, dict):

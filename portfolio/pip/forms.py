@@ -99,6 +99,7 @@ AGREEMENT_FIELD_LABELS = {
     "domain": _l("Life domain"),
     "due": _l("Before"),
     "status": _l("Status"),
+    "evidence": _l("Proof (from the portfolio)"),
 }
 EMPTY_AGREEMENT_ROWS = 3
 TEXT = [Optional(), Length(max=500), no_control_characters]
@@ -121,6 +122,7 @@ class AgreementRow(Form):
     status = SelectField(
         AGREEMENT_FIELD_LABELS["status"], choices=select_choices(AGREEMENT_STATUSES)
     )
+    evidence = SelectField(AGREEMENT_FIELD_LABELS["evidence"], choices=[], validate_choice=False)
 
 
 class PlanForm(BaseForm):
@@ -147,18 +149,35 @@ class PlanForm(BaseForm):
         ],
     )
 
-    def prepare(self, domains: list[tuple[str, str]], *, owner_view: bool = True) -> None:
+    def prepare(
+        self,
+        domains: list[tuple[str, str]],
+        *,
+        owner_view: bool = True,
+        proofs: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Choices: life domains, parties as this side reads them, and the portfolio items
+        this side sees that can prove an agreement (``proofs``: id and title)."""
         choices = select_choices([("", _l("No life domain")), *domains])
         parties = select_choices(PARTIES if owner_view else PARTIES_FOR_OTHERS)
+        evidence = select_choices([("", _l("No proof yet")), *(proofs or [])])
         for row in self.agreements:
             row.form.domain.choices = choices
             row.form.party.choices = parties
+            row.form.evidence.choices = evidence
         self._domain_codes = {code for code, _ in domains}
+        self._proof_ids = {item_id for item_id, _ in proofs or []}
 
     def fill_from(
-        self, content: PlanContent, domains: list[tuple[str, str]], *, owner_view: bool = True
+        self,
+        content: PlanContent,
+        domains: list[tuple[str, str]],
+        *,
+        owner_view: bool = True,
+        proofs: list[tuple[str, str]] | None = None,
     ) -> None:
         plan = content.plan
+        visible = {item_id for item_id, _ in proofs or []}
         for name in PLAN_LABELS:
             getattr(self, name).data = getattr(plan, name)
         while len(self.agreements):
@@ -172,28 +191,36 @@ class PlanForm(BaseForm):
                     "domain": agreement.domain or "",
                     "due": agreement.due,
                     "status": agreement.status.value,
+                    "evidence": next((e for e in agreement.evidence if e in visible), ""),
                 }
             )
         for _ in range(EMPTY_AGREEMENT_ROWS):
             if len(self.agreements) < MAX_AGREEMENTS:
                 self.agreements.append_entry()
-        self.prepare(domains, owner_view=owner_view)
+        self.prepare(domains, owner_view=owner_view, proofs=proofs)
 
     def validate_agreements(self, field: Any) -> None:
         codes: set[str] = getattr(self, "_domain_codes", set())
+        proof_ids: set[str] = getattr(self, "_proof_ids", set())
         for row in field:
             if row.form.domain.data and row.form.domain.data not in codes:
                 raise ValidationError(_l("Not a valid choice."))
+            if row.form.evidence.data and row.form.evidence.data not in proof_ids:
+                raise ValidationError(_l("Not a valid choice."))
 
     def to_content(self, previous: PlanContent | None) -> PlanContent:
-        """Rows without a description are left out; evidence of kept agreements stays."""
+        """Rows without a description are left out. The proof chosen replaces the one this
+        side sees; proof this side cannot see (an item not shared with them) stays."""
         kept = {a.id: a for a in previous.agreements} if previous else {}
+        visible: set[str] = getattr(self, "_proof_ids", set())
         agreements = []
         for row in self.agreements:
             text = (row.form.description.data or "").strip()
             if not text:
                 continue
             earlier = kept.get(row.form.id.data or "")
+            hidden = tuple(e for e in earlier.evidence if e not in visible) if earlier else ()
+            chosen = (row.form.evidence.data,) if row.form.evidence.data else ()
             agreements.append(
                 Agreement(
                     id=earlier.id if earlier else new_id(),
@@ -202,7 +229,7 @@ class PlanForm(BaseForm):
                     domain=row.form.domain.data or None,
                     due=row.form.due.data,
                     status=AgreementStatus(row.form.status.data),
-                    evidence=earlier.evidence if earlier else (),
+                    evidence=hidden + chosen,
                 )
             )
         plan = Plan(

@@ -477,6 +477,8 @@ class Change:
 def _shown(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, tuple):  # evidence: item ids
+        return ",".join(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value.value if isinstance(value, enum.Enum) else value)
@@ -502,7 +504,7 @@ def changes(before: PlanContent | None, after: PlanContent) -> list[Change]:
         if earlier is None:
             result.append(Change("added", agreement.description))
             continue
-        for name in ("description", "party", "domain", "due", "status"):
+        for name in ("description", "party", "domain", "due", "status", "evidence"):
             if getattr(earlier, name) != getattr(agreement, name):
                 result.append(
                     Change(

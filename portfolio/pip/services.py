@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
@@ -28,6 +28,7 @@ from portfolio.pip.plan import (
     Reason,
     Version,
 )
+from portfolio.sharing import present
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import NoAccessError
 from portfolio.sharing.models import GrantItemKey
@@ -242,6 +243,36 @@ def withdraw(session: Session, side: Side, item_id: str) -> None:
         raise ProposalClosedError(item.id)
 
 
+# -- proof of agreements -------------------------------------------------------------------
+
+PROOF_KINDS = (
+    ItemKind.CERTIFICATE,
+    ItemKind.EXAM_RESULT,
+    ItemKind.EXPERIENCE,
+    ItemKind.LANGUAGE_LEVEL,
+)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A portfolio item this side sees that can prove an agreement."""
+
+    item: Item
+    title: str
+
+
+def proofs(side: Side) -> list[Proof]:
+    """Certificates, exam results, work and volunteering, language levels: newest first."""
+    found = []
+    for kind in PROOF_KINDS:
+        for item in side.items(kind):
+            try:
+                found.append(Proof(item, present.title_of(item, side.open(item)[1])))
+            except (InvalidContentError, ItemNotFoundError, DecryptError):
+                logger.warning("%s %s does not open as proof", kind.value, item.id)
+    return sorted(found, key=lambda p: p.item.created_at, reverse=True)
+
+
 # -- progress meetings ----------------------------------------------------------------------
 
 
@@ -298,45 +329,78 @@ class AgreementsDue:
 
     @classmethod
     def of(cls, content: PlanContent, today: date) -> AgreementsDue:
-        due = sorted(
-            a.due for a in content.agreements if a.status is AgreementStatus.OPEN and a.due
+        return cls._from_days(
+            [a.due for a in content.agreements if a.status is AgreementStatus.OPEN and a.due],
+            today,
         )
-        overdue = sum(1 for d in due if d < today)
-        upcoming = [d for d in due if d >= today]
-        return cls(overdue, upcoming[0] if upcoming else None)
+
+    @classmethod
+    def of_json(cls, data: Mapping[str, Any], today: date) -> AgreementsDue:
+        """The same from a version's JSON, reading only status and due date: a caseload
+        does this 150 times. Raises ``InvalidContentError`` for what does not fit."""
+        try:
+            days = [
+                date.fromisoformat(a["due"])
+                for a in data.get("agreements") or []
+                if a.get("status", AgreementStatus.OPEN.value) == AgreementStatus.OPEN.value
+                and a.get("due")
+            ]
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise InvalidContentError("agreements do not fit") from error
+        return cls._from_days(days, today)
+
+    @classmethod
+    def _from_days(cls, days: list[date], today: date) -> AgreementsDue:
+        overdue = sum(1 for d in days if d < today)
+        upcoming = [d for d in days if d >= today]
+        return cls(overdue, min(upcoming) if upcoming else None)
 
 
 def agreements_due(
     session: Session, opened: Mapping[str, sharing.OpenGrant], today: date
 ) -> dict[str, AgreementsDue]:
-    """Per grant, the due agreements of the latest plan version it holds: one query for
-    all grants, one decryption per grant. A version that does not open is left out."""
+    """Per grant, the due agreements of the latest plan version it holds. Two indexed
+    queries for all grants (which versions, then the latest one's content) and one
+    decryption per grant; a version that does not open is left out (logged)."""
     if not opened:
         return {}
-    latest = (
-        select(GrantItemKey.grant_id, func.max(Item.created_at).label("at"))
+    owners = {g.grant.owner_id for g in opened.values()}
+    latest: dict[str, tuple[datetime, str]] = {}
+    for grant_id, item_id, created in session.execute(
+        select(GrantItemKey.grant_id, Item.id, Item.created_at)
         .join(Item, Item.id == GrantItemKey.item_id)
-        .where(GrantItemKey.grant_id.in_(list(opened)), Item.kind == ItemKind.PIP.value)
-        .group_by(GrantItemKey.grant_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(GrantItemKey.grant_id, GrantItemKey.wrapped_key, Item)
-        .join(Item, Item.id == GrantItemKey.item_id)
-        .join(
-            latest,
-            (latest.c.grant_id == GrantItemKey.grant_id) & (latest.c.at == Item.created_at),
+        .where(
+            Item.owner_id.in_(owners),
+            Item.kind == ItemKind.PIP.value,
+            GrantItemKey.grant_id.in_(list(opened)),
         )
-        .where(Item.kind == ItemKind.PIP.value)
-    ).all()
+    ):
+        if grant_id not in latest or (created, item_id) > latest[grant_id]:
+            latest[grant_id] = (created, item_id)
+    if not latest:
+        return {}
     found: dict[str, AgreementsDue] = {}
-    for grant_id, wrapped, item in rows:
+    for grant_id, wrapped, item_id, owner_id, content in session.execute(
+        select(
+            GrantItemKey.grant_id,
+            GrantItemKey.wrapped_key,
+            Item.id,
+            Item.owner_id,
+            Item.content,
+        )
+        .join(Item, Item.id == GrantItemKey.item_id)
+        .where(
+            Item.id.in_([item_id for _, item_id in latest.values()]),
+            GrantItemKey.grant_id.in_(list(latest)),
+        )
+    ):
+        if latest[grant_id][1] != item_id:
+            continue  # the same version also shared under another of these grants
         grant = opened[grant_id]
         try:
-            item_key = keys.unwrap_item_key(wrapped, grant.key, item.owner_id, item.id, grant_id)
-            version = Version.from_json(entries.read_with_item_key(item, item_key))
+            item_key = keys.unwrap_item_key(wrapped, grant.key, owner_id, item_id, grant_id)
+            data = entries.read_content(owner_id, item_id, content, item_key)
+            found[grant_id] = AgreementsDue.of_json(data, today)
         except (DecryptError, InvalidContentError):
-            logger.warning("plan version %s does not open for grant %s", item.id, grant_id)
-            continue
-        found[grant_id] = AgreementsDue.of(version.content, today)
+            logger.warning("plan version %s does not open for grant %s", item_id, grant_id)
     return found

@@ -21,6 +21,7 @@ from portfolio.db import db, dbs
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
+from portfolio.entries.models import ItemKind
 from portfolio.extensions import limiter
 from portfolio.pip import own_plans
 from portfolio.pip import services as plans
@@ -46,6 +47,7 @@ from portfolio.sharing import audit
 from portfolio.sharing import services as sharing
 from portfolio.sharing.models import Action
 from portfolio.sharing.recipient_views import RECIPIENTS, deny, opened_for
+from portfolio.sharing.views import item_url
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("plan", __name__)
@@ -75,9 +77,18 @@ class Line:
 def readable(
     found: list[Change], domains: dict[str, str], labels: dict[str, dict[str, Any]]
 ) -> list[Line]:
+    """``labels["evidence"]`` names the proof items this side sees."""
+
     def _value(name: str, value: str, domains: dict[str, str]) -> str:
         if name == "domain":
             return domains.get(value, value)
+        if name == "evidence":
+            titles = labels.get("evidence", {})
+            return ", ".join(
+                str(titles.get(i) or _("an item not shared with you"))
+                for i in value.split(",")
+                if i
+            )
         return str(labels.get(name, {}).get(value, value))
 
     lines = []
@@ -118,13 +129,13 @@ class PlanPage:
     flags_fixed: bool = False  # proposals from before ``Item.awaiting`` got their flag
 
 
-def _page(side: plans.Side, domains: dict[str, str]) -> PlanPage:
+def _page(side: plans.Side, domains: dict[str, str], labels: dict[str, dict[str, Any]]) -> PlanPage:
     history = plans.versions(side)
     current = history[-1] if history else None
     base = current.version.content if current else None
     found = plans.proposals(side)
     open_ = [
-        (p, readable(changes(base, p.proposal.content), domains, _value_labels(side)))
+        (p, readable(changes(base, p.proposal.content), domains, labels))
         for p in found
         if p.proposal.status is ProposalStatus.OPEN
     ]
@@ -141,15 +152,31 @@ def life_domain_names() -> dict[str, str]:
     return dict(named(entries.life_domains(dbs())))
 
 
-def _value_labels(side: plans.Side) -> dict[str, dict[str, Any]]:
+def _value_labels(
+    side: plans.Side, proofs: list[plans.Proof] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Values as this side reads them; with ``proofs``, the titles of proof items."""
+    labels = dict(VALUE_LABELS)
+    if side.user.id != side.owner_id:
+        labels["party"] = dict(PARTIES_FOR_OTHERS)
+    if proofs is not None:
+        labels["evidence"] = {p.item.id: p.title for p in proofs}
+    return labels
+
+
+def _proof_links(side: plans.Side, proofs: list[plans.Proof]) -> dict[str, tuple[str, str]]:
+    """Each proof item's title and where this side reads it."""
     if side.user.id == side.owner_id:
-        return VALUE_LABELS
-    return {**VALUE_LABELS, "party": dict(PARTIES_FOR_OTHERS)}
+        return {p.item.id: (p.title, item_url(p.item)) for p in proofs}
+    prefix = url_for("clients.item", owner_id=side.owner_id, item_id="-")[:-1]
+    return {p.item.id: (p.title, prefix + p.item.id) for p in proofs}
 
 
 def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any) -> str:
     domains = life_domain_names()
-    page = _page(side, domains)
+    proofs = plans.proofs(side)
+    labels = _value_labels(side, proofs)
+    page = _page(side, domains, labels)
     if page.flags_fixed:
         db.session.commit()
     return render_template(
@@ -158,8 +185,9 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
         own_statuses=dict(OWN_PLAN_STATUSES),
         domains=domains,
         labels=PLAN_LABELS,
-        value_labels=_value_labels(side),
+        value_labels=labels,
         agreement_labels=AGREEMENT_FIELD_LABELS,
+        proof_links=_proof_links(side, proofs),
         urls=urls,
         me=current_user.id,
         owner_id=side.owner_id,
@@ -173,11 +201,12 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
 
 def _history(side: plans.Side) -> list[tuple[plans.VersionItem, list[Line]]]:
     domains = life_domain_names()
+    labels = _value_labels(side, plans.proofs(side))
     found = plans.versions(side)
     result = []
     for index, version in enumerate(found):
         before = found[index - 1].version.content if index else None
-        lines = readable(changes(before, version.version.content), domains, _value_labels(side))
+        lines = readable(changes(before, version.version.content), domains, labels)
         result.append((version, lines))
     return list(reversed(result))
 
@@ -189,15 +218,17 @@ def _propose(side: plans.Side) -> tuple[PlanForm, plans.VersionItem | None, bool
     form = PlanForm()
     domain_pairs = list(life_domain_names().items())
     owner_view = side.user.id == side.owner_id
+    proofs = [(p.item.id, p.title) for p in plans.proofs(side)]
     if not form.is_submitted():
         form.fill_from(
             current.version.content if current else PlanContent(),
             domain_pairs,
             owner_view=owner_view,
+            proofs=proofs,
         )
         form.reason.data = Reason.PROGRESS.value if current else Reason.START.value
         return form, current, False
-    form.prepare(domain_pairs, owner_view=owner_view)
+    form.prepare(domain_pairs, owner_view=owner_view, proofs=proofs)
     if not form.validate_on_submit():
         return form, current, False
     content = form.to_content(current.version.content if current else None)
@@ -241,7 +272,15 @@ def _owner_urls() -> dict[str, str]:
 @bp.route("/plan/")
 @roles(Role.OWNER)
 def index() -> str:
-    return _render("pip/plan.html", owner_plan_side(), _owner_urls(), owner_view=True, name=None)
+    return _render(
+        "pip/plan.html",
+        owner_plan_side(),
+        _owner_urls(),
+        owner_view=True,
+        name=None,
+        sees_plan=True,
+        sees_meetings=True,
+    )
 
 
 @bp.route("/plan/propose", methods=["GET", "POST"])
@@ -392,11 +431,17 @@ def meeting(meeting_id: str) -> str | Response:
 # -- a recipient (regievoerder, or a supporter who may propose) ----------------------------
 
 
+PLAN = frozenset({ItemKind.PIP.value})
+MEETINGS = frozenset({ItemKind.MEETING.value})
+
+
 def recipient_plan_side(
-    owner_id: str, *, writing: bool = False
+    owner_id: str, *, writing: bool = False, needs: frozenset[str] = PLAN
 ) -> tuple[plans.Side, sharing.OpenGrant]:
+    """The plan as this recipient sees it; 403 (logged) unless the share holds one of
+    ``needs`` (the plan, or the progress meetings) and, to write, may propose."""
     opened = opened_for(owner_id)
-    if not opened.scope.kinds & {"pip"}:
+    if not opened.scope.kinds & needs:
         deny(owner_id, "portfolio", None)
         abort(403)
     if writing and not opened.grant.may_propose:
@@ -433,7 +478,7 @@ def log_plan(opened: sharing.OpenGrant, action: Action, object_id: str | None = 
 @bp.route("/clients/<owner_id>/plan")
 @roles(*RECIPIENTS)
 def client_plan(owner_id: str) -> str:
-    side, opened = recipient_plan_side(owner_id)
+    side, opened = recipient_plan_side(owner_id, needs=PLAN | MEETINGS)
     log_plan(opened, Action.READ)
     page = _render(
         "pip/plan.html",
@@ -442,6 +487,8 @@ def client_plan(owner_id: str) -> str:
         owner_view=False,
         name=opened.note.shown_name,
         may_propose=opened.grant.may_propose,
+        sees_plan=bool(opened.scope.kinds & PLAN),
+        sees_meetings=bool(opened.scope.kinds & MEETINGS),
     )
     db.session.commit()
     return page
@@ -501,7 +548,7 @@ def client_withdraw(owner_id: str, proposal_id: str) -> Response:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.REGIEVOERDER)
 def client_new_meeting(owner_id: str) -> Response:
-    side, opened = recipient_plan_side(owner_id, writing=True)
+    side, opened = recipient_plan_side(owner_id, writing=True, needs=MEETINGS)
     made = _new_meeting(side)
     if made is None:
         return redirect(url_for("plan.client_plan", owner_id=owner_id) + "#meetings")
@@ -515,7 +562,7 @@ def client_new_meeting(owner_id: str) -> Response:
 @limiter.limit(PLAN_RATE, key_func=account_key, methods=["POST"])
 @roles(*RECIPIENTS)
 def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
-    side, opened = recipient_plan_side(owner_id)
+    side, opened = recipient_plan_side(owner_id, needs=MEETINGS)
     found = _meeting_of(side, meeting_id)
     writes = current_user.role == Role.REGIEVOERDER.value and opened.grant.may_propose
     form = SummaryForm(obj=found.meeting)

@@ -34,7 +34,7 @@ KIND_LABELS = {
     ItemKind.INTEGRATION.value: _l("My integration: route and term"),
     ItemKind.PIP.value: _l("My plan (PIP) and proposals to change it"),
     ItemKind.PIP_PROPOSAL.value: _l("My plan (PIP) and proposals to change it"),
-    ItemKind.MEETING.value: _l("My plan (PIP) and proposals to change it"),
+    ItemKind.MEETING.value: _l("Progress meetings: my preparation and the summaries"),
     ItemKind.OWN_PLAN.value: _l("My plan (PIP) and proposals to change it"),
 }
 PLAN_KINDS = frozenset({ItemKind.PIP.value, ItemKind.PIP_PROPOSAL.value, ItemKind.MEETING.value})

@@ -18,16 +18,20 @@ SHAREABLE_KINDS: tuple[ItemKind, ...] = (
     ItemKind.ABOUT_ME,
     ItemKind.INTEGRATION,
     ItemKind.PIP,
+    ItemKind.MEETING,  # apart from the plan: the owner's preparation is personal
 )
 SHAREABLE = frozenset(k.value for k in SHAREABLE_KINDS)
-# Item kinds that go with a chosen kind: proposals go with the plan (PIP).
+# Item kinds that go with a chosen kind: proposals and own plans go with the plan (PIP).
 KIND_GROUPS = {
     ItemKind.PIP_PROPOSAL.value: ItemKind.PIP.value,
-    ItemKind.MEETING.value: ItemKind.PIP.value,
     ItemKind.OWN_PLAN.value: ItemKind.PIP.value,
 }
 ITEM_KINDS = SHAREABLE | frozenset(KIND_GROUPS)
-SENSITIVE_DOMAINS = frozenset({"health"})  # special-category data: never in a default scope
+SENSITIVE_DOMAINS = frozenset({"health"})
+# Kinds whose items have no life domain: chosen alone, they make a scope.
+UNDOMAINED = frozenset(
+    k.value for k in (ItemKind.ABOUT_ME, ItemKind.INTEGRATION, ItemKind.PIP, ItemKind.MEETING)
+)  # special-category data: never in a default scope
 
 
 def _split(text: str) -> frozenset[str]:
@@ -57,9 +61,7 @@ class Scope:
 
     @property
     def _undomained(self) -> bool:
-        return bool(
-            self.kinds & {ItemKind.ABOUT_ME.value, ItemKind.INTEGRATION.value, ItemKind.PIP.value}
-        )
+        return bool(self.kinds & UNDOMAINED)
 
     def covers(self, item: Item) -> bool:
         """Single items always; otherwise a chosen kind in a chosen domain. Items with no

@@ -139,7 +139,7 @@ def test_connect_share_see_revoke(
         box.uncheck()
     for box in owner.locator("input[name=domains]").all():
         box.uncheck()
-    for value in ("goal", "experience", "certificate", "pip"):
+    for value in ("goal", "experience", "certificate", "pip", "meeting"):
         owner.locator(f"input[name=kinds][value={value}]").check()
     for value in ("language", "work"):
         owner.locator(f"input[name=domains][value={value}]").check()
@@ -200,6 +200,7 @@ def test_connect_share_see_revoke(
     staff.locator("#provider").fill("Taalschool Utrecht")
     staff.locator("#agreements-0-description").fill("Solliciteren bij de thuiszorg")
     staff.locator("#agreements-0-domain").select_option("work")
+    staff.locator("#agreements-0-evidence").select_option(index=1)  # a shared item as proof
     _axe(staff, "plan-propose", lang)
     staff.locator("main form.stack > button[type=submit]").click()
     expect(staff.locator(".proposal")).to_contain_text("Solliciteren bij de thuiszorg")
@@ -211,6 +212,7 @@ def test_connect_share_see_revoke(
     proposal.locator("input[name=decision][value=accept]").check()
     proposal.locator("button[type=submit]").click()
     expect(owner.locator(".agreements")).to_contain_text("Solliciteren bij de thuiszorg")
+    expect(owner.locator(".agreements .proof a")).to_be_visible()
     expect(owner.locator(".proposal")).to_have_count(0)
     _axe(owner, "plan-version", lang)
     owner.goto(base_url + "/plan/history")

@@ -2,8 +2,9 @@
 10,000 newcomers.
 
 Seeds a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default the local server):
-10,000 newcomers with 6 items each, 67 regievoerders of whom each receives 150 shares
-(languages and work, 3 months); then serves the app on one gunicorn worker and prints
+10,000 newcomers with 6 portfolio items and a plan each (a version with 4 agreements,
+3 proposals of which one waits, an own plan proposal sent to the regievoerder), 67
+regievoerders of whom each receives 150 shares (language and work, the plan, 3 months); then serves the app on one gunicorn worker and prints
 p50/p95 of /workspace and of one client's page. Accounts are made with cheap Argon2
 parameters (seeding 10,000 real derivations would take half an hour); the server only
 opens sessions, which costs no derivation. Target (issue 4): p95 <= 150 ms.
@@ -27,14 +28,26 @@ from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role, SessionStage
 from portfolio.accounts.sessions import start_session
 from portfolio.config import from_env
-from portfolio.db import db, utcnow
+from portfolio.db import db, new_id, utcnow
 from portfolio.entries import records
 from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal
 from portfolio.entries.models import ItemKind
+from portfolio.pip.plan import (
+    Agreement,
+    OwnPlan,
+    Party,
+    Plan,
+    PlanContent,
+    Proposal,
+    ProposalStatus,
+    Reason,
+    Version,
+)
 from portfolio.sharing import services as sharing
 from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.sharing.scope import Scope
+from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.kdf import KdfParams
 from tests.conftest import migrate_to_head
 from tests.perf.bench_portfolio import gunicorn, latency
@@ -43,7 +56,42 @@ NEWCOMERS = int(os.environ.get("BENCH_NEWCOMERS", "10000"))
 CASELOAD = 150
 PORT = 5092
 PASSPHRASE = "een lange zin voor de benchmark"
-SCOPE = Scope(frozenset({"goal", "experience", "certificate"}), frozenset({"language", "work"}))
+SCOPE = Scope(
+    frozenset({"goal", "experience", "certificate", "pip", "meeting"}),
+    frozenset({"language", "work"}),
+)
+
+
+def _plan(owner_id: str, key: SymmetricKey, recipient_id: str, n: int) -> None:
+    """What a year of working on the plan leaves: a version with agreements (one overdue),
+    three proposals (one open), an own plan proposal waiting for the regievoerder."""
+    today = utcnow().date()
+    content = PlanContent(
+        Plan(route="b1", main_goal="work", provider="Taalschool", hours_per_week=12),
+        tuple(
+            Agreement(new_id(), text, Party.ME, "language", today + timedelta(days=days))
+            for text, days in (
+                ("Elke week naar de taalschool", -10 - n % 30),
+                ("Oefenen met de taalcoach", 20),
+                ("Examen lezen en luisteren", 90),
+                ("Stage zoeken in de zorg", 120),
+            )
+        ),
+    )
+    version = Version(1, content, Reason.START, None, None)
+    entries.create_item(db.session, owner_id, key, ItemKind.PIP, None, version.to_json())
+    for index in range(3):
+        status = ProposalStatus.OPEN if index == 2 else ProposalStatus.ACCEPTED
+        proposal = Proposal(content, Reason.PROGRESS, "Na het gesprek", owner_id, None, status)
+        item = entries.create_item(
+            db.session, owner_id, key, ItemKind.PIP_PROPOSAL, None, proposal.to_json()
+        )
+        item.awaiting = "recipient" if status is ProposalStatus.OPEN else None
+    own = OwnPlan("Cursus helpende zorg", "Ik werkte in de zorg", "ROC", "work", 240, 8, 1850)
+    item = entries.create_item(
+        db.session, owner_id, key, ItemKind.OWN_PLAN, None, own.submitted(recipient_id).to_json()
+    )
+    item.awaiting = "recipient"
 
 
 def _database() -> tuple[str, str]:
@@ -121,6 +169,7 @@ def seed(env: dict[str, str]) -> tuple[str, str, str]:
                 records.content({"title": "NT2 A2", "certificate_type": "nt2"}, []),
             )
             recipient, _ = staff[n // CASELOAD]
+            _plan(owner.id, key, recipient.id, n)
             code, _ = sharing.issue_code(
                 db.session, recipient, CodePurpose.STAFF, Relation.REGIEVOERDER, now
             )
@@ -176,6 +225,7 @@ def main() -> None:
             for label, path in (
                 ("workspace /workspace", "/workspace"),
                 ("workspace sorted by last change", "/workspace?sort=updated"),
+                ("workspace, needs attention first", "/workspace?sort=attention"),
                 ("one client's shared portfolio", f"/clients/{client_id}"),
             ):
                 p50, p95, size = latency(path, cookie, port=PORT)

@@ -16,6 +16,7 @@ from portfolio.pip.plan import (
     MAX_ROUNDS,
     Agreement,
     AgreementStatus,
+    Change,
     OwnPlan,
     OwnPlanStatus,
     Party,
@@ -198,3 +199,19 @@ def test_agreements_due_counts_only_open_dated_agreements() -> None:
     )
     assert AgreementsDue.of(content, today) == AgreementsDue(1, today)
     assert AgreementsDue.of(PlanContent(), today) == AgreementsDue(0, None)
+
+
+def test_a_new_proof_is_a_change_of_its_agreement() -> None:
+    before = PlanContent(agreements=(Agreement("1" * 32, "Taalschool"),))
+    after = PlanContent(agreements=(Agreement("1" * 32, "Taalschool", evidence=("a" * 32,)),))
+    assert changes(before, after) == [Change("agreement", "Taalschool", "evidence", "", "a" * 32)]
+
+
+@given(contents, st.dates(date(2020, 1, 1), date(2035, 1, 1)))
+def test_due_agreements_read_from_json_as_from_the_plan(content: PlanContent, today: date) -> None:
+    from portfolio.pip.services import AgreementsDue
+
+    data = Version(1, content, Reason.START, None, None).to_json()
+    assert AgreementsDue.of_json(data, today) == AgreementsDue.of(content, today)
+    with pytest.raises(InvalidContentError):
+        AgreementsDue.of_json({"agreements": [{"due": "morgen"}]}, today)

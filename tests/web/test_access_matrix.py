@@ -105,7 +105,7 @@ def world(app: Flask, make_owner, make_staff):
     grant_url = share(
         owner,
         connect(owner, new_code(r1)),
-        {**SHARE, "kinds": ["goal", "experience", "certificate", "pip"]},
+        {**SHARE, "kinds": ["goal", "experience", "certificate", "pip", "meeting"]},
     )
     proposed = owner.post(
         "/plan/propose",

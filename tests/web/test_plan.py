@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portfolio.accounts.models import User
 from portfolio.db import db
 from portfolio.entries.models import Item
-from portfolio.sharing.models import AccessEvent, GrantItemKey
+from portfolio.sharing.models import AccessEvent, Grant, GrantItemKey
 from tests.conftest import in_app, post_form
 from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
 
@@ -49,7 +49,10 @@ def form_values(page: str) -> dict[str, str]:
             r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body
         )
         first = re.search(r'<option[^>]*value="([^"]*)"', body)  # what a browser sends
-        values[name] = (chosen.group(1) or chosen.group(2)) if chosen else first.group(1)
+        if chosen:
+            values[name] = chosen.group(1) if chosen.group(1) is not None else chosen.group(2)
+        else:
+            values[name] = first.group(1)
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         values[name] = body.strip()
     values.pop("csrf_token", None)
@@ -75,7 +78,7 @@ def pair(app: Flask, make_owner, make_staff):
     share(
         owner,
         connect(owner, new_code(staff)),
-        {**SHARE, "kinds": ["goal", "pip"], "may_propose": "y", "may_comment": "y"},
+        {**SHARE, "kinds": ["goal", "pip", "meeting"], "may_propose": "y", "may_comment": "y"},
     )
     owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
     return owner, staff, owner_id
@@ -238,7 +241,7 @@ def test_only_a_regievoerder_who_may_propose_writes_the_summary(
 ) -> None:
     owner = owner_with_items(app, make_owner)
     staff = staff_client(app, make_staff("sanne"))
-    share(owner, connect(owner, new_code(staff)), {**SHARE, "kinds": ["goal", "pip"]})
+    share(owner, connect(owner, new_code(staff)), {**SHARE, "kinds": ["goal", "pip", "meeting"]})
     owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
     made = post_form(owner, "/plan/meetings/new", {"day": "2027-01-15"}, "/plan/")
     url = f"/clients/{owner_id}/plan/meetings/{made.location.rsplit('/', 1)[1]}"
@@ -324,3 +327,71 @@ def test_caseload_shows_what_waits_and_what_is_due(app: Flask, pair) -> None:
     row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", workspace, re.S).group(0)
     assert '/plan">1</a>' not in row
     assert "1 te laat" in row and "volgende: 1 mrt 2027" in row  # staff read Dutch
+
+
+def test_proof_of_an_agreement_links_what_each_side_sees(app: Flask, pair) -> None:
+    owner, staff, owner_id = pair  # Sanne sees goals and the plan, not work experience
+    proof = in_app(app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "experience")))
+    bad = post_form(owner, "/plan/propose", {**FIRST_PLAN, "agreements-0-evidence": "0" * 32})
+    assert bad.status_code == 200 and in_app(app, lambda: count("pip_proposal")) == 0
+    form = owner.get("/plan/propose").get_data(as_text=True)
+    assert f'value="{proof}">volunteer · Voedselbank Utrecht' in form
+    post_form(owner, "/plan/propose", {**FIRST_PLAN, "agreements-0-evidence": proof})
+    accept_first_proposal(app, staff, owner_id)
+    mine = owner.get("/plan/").get_data(as_text=True)  # claims version 1
+    assert f'href="/portfolio/experience/{proof}"' in mine and "Voedselbank Utrecht" in mine
+    theirs = staff.get(f"/clients/{owner_id}/plan").get_data(as_text=True)
+    assert "Voedselbank" not in theirs and proof not in theirs
+    assert 'class="item-meta proof"' in theirs  # "an item not shared with you"
+    # Sanne changes the agreement's text; the proof she cannot see stays with it.
+    values = form_values(staff.get(f"/clients/{owner_id}/plan/propose").get_data(as_text=True))
+    assert values["agreements-0-evidence"] == ""
+    values.update({"agreements-0-description": "Twee keer per week naar de taalschool"})
+    assert post_form(staff, f"/clients/{owner_id}/plan/propose", values).status_code == 302
+    owner.get("/plan/")
+    second = in_app(
+        app,
+        lambda: db.session.scalars(
+            select(Item.id).where(Item.kind == "pip_proposal").order_by(Item.created_at.desc())
+        ).first(),
+    )
+    post_form(owner, f"/plan/proposals/{second}/answer", {"decision": "accept"}, "/plan/")
+    mine = owner.get("/plan/").get_data(as_text=True)
+    assert "Version 2" in mine and "Twee keer per week" in mine
+    assert f'href="/portfolio/experience/{proof}"' in mine
+    history = owner.get("/plan/history").get_data(as_text=True)
+    assert "now Twee keer per week naar de taalschool" in history
+    assert "Proof (from the portfolio): was" not in history  # the proof did not move
+
+
+def test_meetings_are_shared_only_when_chosen(app: Flask, make_owner, make_staff) -> None:
+    """A share of the plan alone (a buddy helping with an own plan) shows no meeting: the
+    newcomer's preparation is personal."""
+    owner = owner_with_items(app, make_owner)
+    staff = staff_client(app, make_staff("sanne"))
+    share(owner, connect(owner, new_code(staff)), {**SHARE, "kinds": ["goal", "pip"]})
+    owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
+    made = post_form(owner, "/plan/meetings/new", {"day": "2027-01-15"}, "/plan/")
+    post_form(owner, made.location, {"hard": "Mijn zoon is ziek geweest"})
+    meeting_id = made.location.rsplit("/", 1)[1]
+    plan = staff.get(f"/clients/{owner_id}/plan").get_data(as_text=True)
+    assert plan.count('id="meetings"') == 0 and meeting_id not in plan
+    url = f"/clients/{owner_id}/plan/meetings/{meeting_id}"
+    assert staff.get(url).status_code == 403
+    client = staff.get(f"/clients/{owner_id}").get_data(as_text=True)
+    assert meeting_id not in client
+    assert staff.get(f"/clients/{owner_id}/items/{meeting_id}").status_code == 404
+    # Only the meetings shared: the plan page shows them, and nothing of the plan.
+    grant_url = in_app(app, lambda: "/sharing/" + db.session.scalar(select(Grant.id)))
+    changed = post_form(
+        owner,
+        grant_url + "/change",
+        {**SHARE, "kinds": ["goal", "meeting"], "step": "confirm"},
+        grant_url + "/change",
+    )
+    assert changed.status_code == 302, changed.get_data(as_text=True)[:500]
+    plan = staff.get(f"/clients/{owner_id}/plan").get_data(as_text=True)
+    assert meeting_id in plan and 'id="own-plans"' not in plan
+    page = staff.get(url).get_data(as_text=True)
+    assert "Mijn zoon is ziek geweest" in page
+    assert staff.get(f"/clients/{owner_id}/plan/history").status_code == 403
