@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
 from flask import Flask, g, request
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from portfolio.i18n import LANGUAGES, current_language
@@ -57,10 +57,13 @@ def dateformat(value: date | datetime | None, style: str = "medium") -> str:
     caseload of 150 formats 300 dates, each a slow trip through Babel's patterns."""
     if value is None:
         return ""
-    day = to_user_timezone(value).date() if isinstance(value, datetime) else value
-    if "locale_code" not in g:
+    if "locale_code" not in g:  # once per request, not once per date
         g.locale_code = str(get_locale() or "nl")
-    return _format_day(day, style, g.locale_code)
+        g.user_timezone = get_timezone()
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored as UTC
+        value = aware.astimezone(g.user_timezone).date()
+    return _format_day(value, style, g.locale_code)
 
 
 def init_app(app: Flask) -> None:

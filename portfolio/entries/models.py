@@ -39,6 +39,7 @@ class ItemKind(enum.StrEnum):
     PIP_PROPOSAL = "pip_proposal"  # a proposed change of the plan, with its answer
     MEETING = "meeting"  # a progress meeting: the owner's preparation, the summary
     OWN_PLAN = "own_plan"  # the newcomer's own plan proposal (self-composed trajectory plan)
+    GOAL_SUGGESTION = "goal_suggestion"  # a goal someone the owner shares with suggests
 
 
 class Item(Base):

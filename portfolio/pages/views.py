@@ -24,7 +24,8 @@ from portfolio.entries.domains import named
 from portfolio.extensions import limiter
 from portfolio.i18n import LANG_COOKIE, is_supported
 from portfolio.progress import services as progress
-from portfolio.sharing.views import new_feedback
+from portfolio.sharing.forms import SuggestionAnswerForm
+from portfolio.sharing.views import new_feedback, waiting_suggestions
 
 bp = Blueprint("pages", __name__)
 
@@ -92,6 +93,8 @@ def dashboard() -> str:
             session, current_user.id, current_user_key(), utcnow().date()
         ),
         feedback=new_feedback(),
+        suggested=waiting_suggestions(),
+        answer_form=SuggestionAnswerForm(formdata=None),
     )
     db.session.commit()  # a summary rebuilt from the goals is kept
     return page

@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
@@ -357,46 +357,47 @@ class AgreementsDue:
 
 
 def agreements_due(
-    session: Session, opened: Mapping[str, sharing.OpenGrant], today: date
+    session: Session,
+    opened: Mapping[str, sharing.OpenGrant],
+    live: Select[Any],
+    today: date,
 ) -> dict[str, AgreementsDue]:
-    """Per grant, the due agreements of the latest plan version it holds. Two indexed
-    queries for all grants (which versions, then the latest one's content) and one
-    decryption per grant; a version that does not open is left out (logged)."""
+    """Per grant (``live``: a subquery of grant ids, ``opened``: those grants opened), the
+    due agreements of the latest plan version it holds: one query, ranked in the
+    database, and one decryption per grant. A version that does not open is left out."""
     if not opened:
         return {}
-    owners = {g.grant.owner_id for g in opened.values()}
-    latest: dict[str, tuple[datetime, str]] = {}
-    for grant_id, item_id, created in session.execute(
-        select(GrantItemKey.grant_id, Item.id, Item.created_at)
-        .join(Item, Item.id == GrantItemKey.item_id)
-        .where(
-            Item.owner_id.in_(owners),
-            Item.kind == ItemKind.PIP.value,
-            GrantItemKey.grant_id.in_(list(opened)),
-        )
-    ):
-        if grant_id not in latest or (created, item_id) > latest[grant_id]:
-            latest[grant_id] = (created, item_id)
-    if not latest:
-        return {}
-    found: dict[str, AgreementsDue] = {}
-    for grant_id, wrapped, item_id, owner_id, content in session.execute(
+    ranked = (
         select(
             GrantItemKey.grant_id,
             GrantItemKey.wrapped_key,
             Item.id,
             Item.owner_id,
             Item.content,
+            func.row_number()
+            .over(
+                partition_by=GrantItemKey.grant_id,
+                order_by=(Item.created_at.desc(), Item.id.desc()),
+            )
+            .label("rank"),
         )
         .join(Item, Item.id == GrantItemKey.item_id)
-        .where(
-            Item.id.in_([item_id for _, item_id in latest.values()]),
-            GrantItemKey.grant_id.in_(list(latest)),
-        )
+        .where(GrantItemKey.grant_id.in_(live), Item.kind == ItemKind.PIP.value)
+        .subquery()
+    )
+    found: dict[str, AgreementsDue] = {}
+    for grant_id, wrapped, item_id, owner_id, content in session.execute(
+        select(
+            ranked.c.grant_id,
+            ranked.c.wrapped_key,
+            ranked.c.id,
+            ranked.c.owner_id,
+            ranked.c.content,
+        ).where(ranked.c.rank == 1)
     ):
-        if latest[grant_id][1] != item_id:
-            continue  # the same version also shared under another of these grants
-        grant = opened[grant_id]
+        grant = opened.get(grant_id)
+        if grant is None:
+            continue  # a grant that began after the caseload was read
         try:
             item_key = keys.unwrap_item_key(wrapped, grant.key, owner_id, item_id, grant_id)
             data = entries.read_content(owner_id, item_id, content, item_key)

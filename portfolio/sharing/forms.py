@@ -15,9 +15,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from portfolio.entries.forms import CheckboxList, select_choices
+from portfolio.entries.forms import TERMS, CheckboxList, select_choices
+from portfolio.entries.goals import Term
 from portfolio.forms import BaseForm, no_control_characters, single_line
 from portfolio.sharing.models import Relation
 from portfolio.sharing.scope import SHAREABLE_KINDS
@@ -186,3 +187,33 @@ class InviteForm(BaseForm):
 
 
 KIND_CHOICES_ORDER = tuple(k.value for k in SHAREABLE_KINDS)
+
+
+class SuggestGoalForm(BaseForm):
+    title = StringField(
+        _l("Which goal do you suggest?"),
+        validators=[
+            DataRequired(message=_l("Please write the goal.")),
+            Length(max=200, message=_l("Please use at most 200 characters.")),
+            no_control_characters,
+            single_line,
+        ],
+    )
+    domain = SelectField(_l("Life domain"), choices=[])
+    term = RadioField(
+        _l("When could it be reached?"),
+        choices=select_choices(TERMS),
+        default=Term.SHORT.value,
+    )
+    note = TextAreaField(
+        _l("Why you suggest it (the newcomer reads this)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Please use at most 2000 characters.")),
+            no_control_characters,
+        ],
+    )
+
+
+class SuggestionAnswerForm(BaseForm):
+    decision = HiddenField(validators=[AnyOf(["take", "decline"])])

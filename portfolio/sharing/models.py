@@ -124,6 +124,9 @@ class Grant(Base):
     # removed at revocation and by purge-expired, so nothing is left to open.
     sealed_key: Mapped[bytes | None] = mapped_column(LargeBinary(160))
     owner_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(128))
+    # The same key under the recipient's user key, made at the recipient's first opening
+    # (``open_as_recipient``), so a caseload needs no public-key operation per grant.
+    recipient_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(128))
     # What the owner wrote for the recipient (shown name, purpose text), under the grant key.
     sealed_note: Mapped[bytes | None] = mapped_column(LargeBinary)
 

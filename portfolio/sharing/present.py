@@ -151,7 +151,19 @@ def _own_plan(item: Item, data: dict[str, Any]) -> Shown:
     )
 
 
+def _suggestion(item: Item, data: dict[str, Any]) -> Shown:
+    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    facts = (
+        [_fact("note", _("Why it is suggested"), data["note"], True)] if data.get("note") else []
+    )
+    return Shown(
+        item, _("Suggested goal: %(title)s", title=title), "star", str(KIND_LABELS["goal"]), facts
+    )
+
+
 def shown(item: Item, data: dict[str, Any], scope: Scope) -> Shown:
+    if item.kind == ItemKind.GOAL_SUGGESTION.value:
+        return _suggestion(item, data)
     if item.kind == ItemKind.OWN_PLAN.value:
         return _own_plan(item, data)
     if item.kind in PLAN_KINDS:

@@ -14,7 +14,7 @@ import segno
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
+from flask_babel import ngettext, to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import case, func, select
@@ -31,16 +31,17 @@ from portfolio.entries import services as entries
 from portfolio.entries.blobs import BlobNotFoundError
 from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.entries.models import Item
+from portfolio.entries.models import Item, ItemKind
 from portfolio.entries.record_views import blob_store, file_response
 from portfolio.extensions import limiter
 from portfolio.pip.plan import AWAITING_RECIPIENT
 from portfolio.pip.services import AgreementsDue, agreements_due
-from portfolio.sharing import audit, comments, endorsements, present
+from portfolio.sharing import audit, comments, endorsements, present, suggestions
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import NoAccessError
 from portfolio.sharing.forms import PURPOSE_LABELS, CommentForm
 from portfolio.sharing.models import Action, CodePurpose, GrantItemKey, Relation
+from portfolio.templating import dateformat
 from portfolio.vault import signing
 from portfolio.vault.envelope import SymmetricKey
 
@@ -54,7 +55,7 @@ SORTS = ("name", "updated", "ends", "attention")
 class CaseRow:
     owner_id: str
     name: str
-    domains: list[str]
+    domains: tuple[str, ...]
     items: int
     last_update: datetime | None
     ends_at: datetime
@@ -73,14 +74,20 @@ def _private_key() -> X25519PrivateKey:
 
 
 def caseload_rows(
-    session: Session, recipient: User, private_key: X25519PrivateKey, today: date
+    session: Session,
+    recipient: User,
+    private_key: X25519PrivateKey,
+    user_key: SymmetricKey,
+    today: date,
 ) -> list[CaseRow]:
     """Everyone who shares with this person now: names from the sealed notes; counts, the
     last change and what waits for an answer in one query; the due agreements of each
     plan in one more."""
-    grants = sharing.grants_to(session, recipient.id, utcnow())
+    now = utcnow()
+    grants = sharing.grants_to(session, recipient.id, now)
     if not grants:
         return []
+    live = sharing.live_grant_ids(recipient.id, now)
     waiting_flag = case((Item.awaiting == AWAITING_RECIPIENT, 1), else_=0)
     stats = {
         grant_id: (count, last, int(waiting or 0))
@@ -92,13 +99,13 @@ def caseload_rows(
                 func.sum(waiting_flag),
             )
             .join(Item, Item.id == GrantItemKey.item_id)
-            .where(GrantItemKey.grant_id.in_([g.id for g in grants]), Item.archived.is_(False))
+            .where(GrantItemKey.grant_id.in_(live), Item.archived.is_(False))
             .group_by(GrantItemKey.grant_id)
         )
     }
     unseen = comments.unseen_for_partner(session, recipient.id)
-    opened_by_grant = {g.id: sharing.open_as_recipient(g, private_key) for g in grants}
-    due = agreements_due(session, opened_by_grant, today)
+    opened_by_grant = {g.id: sharing.open_as_recipient(g, private_key, user_key) for g in grants}
+    due = agreements_due(session, opened_by_grant, live, today)
     rows = []
     prefix = url_for("clients.client", owner_id="-")[:-1]  # one url_for, not 150
     for grant in grants:
@@ -108,7 +115,7 @@ def caseload_rows(
             CaseRow(
                 grant.owner_id,
                 opened.note.shown_name,
-                sorted(opened.scope.domains),
+                tuple(sorted(opened.scope.domains)),
                 count,
                 last,
                 grant.ends_at,
@@ -142,16 +149,50 @@ def _caseload_page(template: str, **extra: object) -> str:
     domain = request.args.get("domain", "")[:32]
     domains = named(entries.life_domains(dbs()))
     today = to_user_timezone(utcnow()).date()
-    rows = _sorted(caseload_rows(dbs(), current_user, _private_key(), today), sort, domain)
-    return render_template(
+    rows = _sorted(
+        caseload_rows(dbs(), current_user, _private_key(), current_user_key(), today),
+        sort,
+        domain,
+    )
+    names = dict(domains)
+    page = render_template(
         template,
         rows=rows,
         sort=sort,
-        domain=domain if domain in dict(domains) else "",
+        domain=domain if domain in names else "",
         domains=domains,
-        domain_names=dict(domains),
+        labels=_cell_labels(rows, names),
         today=today,
         **extra,
+    )
+    db.session.commit()  # keeps grant keys wrapped under the user key for the first time
+    return page
+
+
+@dataclass(frozen=True)
+class CellLabels:
+    """What the caseload's cells say, made once per distinct value rather than once per
+    row: 150 rows share a handful of domain lists, counts and dates."""
+
+    domains: dict[tuple[str, ...], str]
+    overdue: dict[int, str]
+    next_due: dict[date, str]
+
+
+def _cell_labels(rows: list[CaseRow], names: dict[str, str]) -> CellLabels:
+    return CellLabels(
+        {
+            codes: ", ".join(names.get(c, c) for c in codes)
+            for codes in {tuple(r.domains) for r in rows}
+        },
+        {
+            n: ngettext("%(num)d overdue", "%(num)d overdue", n)
+            for n in {r.due.overdue for r in rows if r.due.overdue}
+        },
+        {
+            d: _("next: %(date)s", date=dateformat(d))
+            for d in {r.due.next_due for r in rows if r.due.next_due}
+        },
     )
 
 
@@ -234,7 +275,9 @@ def _log(
 
 def opened_for(owner_id: str) -> sharing.OpenGrant:
     try:
-        return sharing.grant_for_recipient(dbs(), current_user, _private_key(), owner_id, utcnow())
+        return sharing.grant_for_recipient(
+            dbs(), current_user, _private_key(), owner_id, utcnow(), current_user_key()
+        )
     except NoAccessError:
         deny(owner_id, "portfolio", None)
         abort(403)
@@ -256,6 +299,8 @@ def client(owner_id: str) -> str:
     session = dbs()
     grouped: dict[str, list[present.Shown]] = defaultdict(list)
     for item in sharing.shared_items(session, opened):
+        if item.kind == ItemKind.GOAL_SUGGESTION.value:
+            continue  # listed apart, below
         _, item_key = sharing.shared_item_key(session, opened, item.id)
         data = entries.read_with_item_key(item, item_key)
         grouped[item.domain_code or ""].append(present.shown(item, data, opened.scope))
@@ -267,6 +312,8 @@ def client(owner_id: str) -> str:
         grouped=grouped,
         domains=domains,
         purpose=PURPOSE_LABELS.get(opened.grant.purpose, ""),
+        may_suggest=suggestions.may_suggest(opened),
+        suggested=suggestions.written_by(session, opened, current_user.id),
     )
 
 

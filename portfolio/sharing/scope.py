@@ -25,6 +25,7 @@ SHAREABLE = frozenset(k.value for k in SHAREABLE_KINDS)
 KIND_GROUPS = {
     ItemKind.PIP_PROPOSAL.value: ItemKind.PIP.value,
     ItemKind.OWN_PLAN.value: ItemKind.PIP.value,
+    ItemKind.GOAL_SUGGESTION.value: ItemKind.GOAL.value,
 }
 ITEM_KINDS = SHAREABLE | frozenset(KIND_GROUPS)
 SENSITIVE_DOMAINS = frozenset({"health"})

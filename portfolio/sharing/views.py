@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import (
@@ -33,7 +34,7 @@ from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.models import Item, ItemKind
 from portfolio.extensions import limiter
-from portfolio.sharing import audit, comments, present
+from portfolio.sharing import audit, comments, present, suggestions
 from portfolio.sharing import services as sharing
 from portfolio.sharing.errors import (
     CodeNotValidError,
@@ -583,6 +584,28 @@ def new_feedback() -> list[tuple[str, str, int]]:
         title = present.title_of(item, entries.read_data(item, current_user_key()))
         rows.append((title, url_for("sharing.feedback", item_id=item.id), count))
     return rows
+
+
+@dataclass(frozen=True)
+class WaitingSuggestion:
+    suggested: suggestions.Suggested
+    author: str
+    domain: str
+
+
+def waiting_suggestions() -> list[WaitingSuggestion]:
+    """Goals people the owner shares with suggested, waiting for the owner's answer."""
+    if current_user.role != Role.OWNER.value:
+        return []
+    session = dbs()
+    found = suggestions.waiting_for(session, current_user.id, current_user_key())
+    domains = dict(named(entries.life_domains(session)))
+    result = []
+    for s in found:
+        author = session.get(User, s.suggestion.author_id)
+        name = (author.display_name or author.username) if author else ""
+        result.append(WaitingSuggestion(s, name, domains.get(s.item.domain_code or "", "")))
+    return result
 
 
 def badge_count() -> dict[str, int]:

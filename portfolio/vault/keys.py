@@ -334,6 +334,27 @@ def open_grant_key_as_recipient(
     return SymmetricKey(open_sealed(private_key, sealed, aad))
 
 
+def wrap_grant_key_for_recipient(
+    grant_key: SymmetricKey,
+    recipient_key: SymmetricKey,
+    owner_id: str,
+    grant_id: str,
+    recipient_id: str,
+) -> bytes:
+    """The grant key under the recipient's own user key: made the first time the
+    recipient opens the grant (HPKE, 0.12 ms), so that a caseload of 150 then unwraps
+    with AES-GCM (4 us each). Deleted with the grant's other keys on revocation."""
+    aad = _grant_aad(owner_id, grant_id, recipient_id, "grant.key.recipient")
+    return seal(recipient_key, grant_key.material, aad)
+
+
+def open_grant_key_as_recipient_wrap(
+    recipient_key: SymmetricKey, wrapped: bytes, owner_id: str, grant_id: str, recipient_id: str
+) -> SymmetricKey:
+    aad = _grant_aad(owner_id, grant_id, recipient_id, "grant.key.recipient")
+    return SymmetricKey(open_(recipient_key, wrapped, aad))
+
+
 def open_grant_key_as_owner(
     owner_key: SymmetricKey, wrapped: bytes, owner_id: str, grant_id: str, recipient_id: str
 ) -> SymmetricKey:

@@ -268,6 +268,21 @@ def test_connect_share_see_revoke(
     owner.goto(base_url + "/plan/")
     expect(owner.locator(".agreements")).to_contain_text("Cursus helpende zorg en welzijn: € 1850")
     expect(owner.locator("#own-plans .tag-approved")).to_be_visible()
+
+    # The regievoerder suggests a goal; the newcomer takes it into the portfolio.
+    staff.goto(client_url + "/goals/suggest")
+    staff.locator("#title").fill("Een EVC-traject voor de zorg")
+    staff.locator("#domain").select_option("work")
+    _axe(staff, "suggest-goal", lang)
+    staff.locator("main form.stack button[type=submit]").click()
+    expect(staff.locator("#suggestions")).to_contain_text("Een EVC-traject voor de zorg")
+    _axe(staff, "client-suggestions", lang)
+    owner.goto(base_url + "/home")
+    suggested = owner.locator("#suggestions")
+    expect(suggested).to_contain_text("Een EVC-traject voor de zorg")
+    _axe(owner, "dashboard-suggestion", lang)
+    suggested.locator("button[value=take]").click()
+    expect(owner.locator("h1")).to_contain_text("Een EVC-traject voor de zorg")
     owner.goto(grant_url)
 
     # The newcomer stops sharing: a 403 at once, and off the caseload.

@@ -35,6 +35,8 @@ from portfolio.sharing.models import (
     Relation,
 )
 from portfolio.sharing.scope import Scope, default_scope
+from portfolio.vault import keys
+from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
 from tests.conftest import Account
 
@@ -127,6 +129,28 @@ def test_share_covers_scope_and_note_is_sealed(world: World) -> None:
     assert b"Amal" not in grant.sealed_note
 
 
+def test_the_recipients_own_wrap_opens_the_same_grant_and_only_for_them(world: World) -> None:
+    grant = world.share()
+    private = sharing.private_key_of(world.staff, world.staff_key)
+    first = sharing.open_as_recipient(grant, private, world.staff_key)
+    wrap = grant.recipient_wrapped_key
+    assert wrap is not None
+    # Without the private key at all, the wrap alone opens it under the user key.
+    again = sharing.open_as_recipient(grant, None, world.staff_key)  # type: ignore[arg-type]
+    assert again.key.material == first.key.material and again.note == first.note
+    assert grant.recipient_wrapped_key == wrap  # not made again
+    # Another user key does not open it: the sealed key does, and the wrap is made anew.
+    fallback = sharing.open_as_recipient(grant, private, SymmetricKey.generate())
+    assert fallback.key.material == first.key.material
+    assert grant.recipient_wrapped_key != wrap
+    # The wrap is bound to its owner, grant and recipient.
+    with pytest.raises(DecryptError):
+        keys.open_grant_key_as_recipient_wrap(
+            world.staff_key, wrap, world.owner_id, "0" * 32, grant.recipient_id
+        )
+    db.session.rollback()
+
+
 def test_new_item_and_domain_change_follow_the_scope(world: World) -> None:
     grant = world.share()
     item = entries.create_goal(
@@ -158,11 +182,16 @@ def test_scope_change_adds_and_removes_wraps(world: World) -> None:
 def test_revoke_deletes_every_wrap_at_once(world: World) -> None:
     grant = world.share()
     sealed = grant.sealed_key
+    private = sharing.private_key_of(world.staff, world.staff_key)
+    sharing.open_as_recipient(grant, private, world.staff_key)  # the recipient's own wrap
+    db.session.commit()
+    assert grant.recipient_wrapped_key is not None
     sharing.revoke_grant(db.session, world.owner, grant, utcnow())
     db.session.commit()
     assert wraps_of(grant.id) == 0
     row = db.session.get(Grant, grant.id)
     assert row.sealed_key is None and row.owner_wrapped_key is None and row.sealed_note is None
+    assert row.recipient_wrapped_key is None
     with pytest.raises(NoAccessError):
         world.seen()
     # Replaying the revoked grant's sealed key onto a new grant does not open.
