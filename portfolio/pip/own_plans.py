@@ -215,19 +215,15 @@ def answer(
         raise ValueError(status)
     history = versions(side)
     current = history[-1] if history else None
-    # The new plan is made before the answer is written: one that no longer fits (too
-    # many agreements) is refused with nothing changed.
     approving = status is OwnPlanStatus.APPROVED
     base = current.version.content if current else PlanContent()
-    content = (
-        own_plan_of(session, side, item_id).plan.with_agreements(base, new_id)
-        if approving
-        else base
-    )
+    made: list[PlanContent] = []
 
     def _answered(plan: OwnPlan) -> OwnPlan:
         if not may_answer(side, plan):
             raise ProposalClosedError(item_id[:32])
+        if approving:  # from the plan as stored now; too many agreements: nothing written
+            made.append(plan.with_agreements(base, new_id))
         return plan.answered(status, text, side.user.id, today)
 
     _change(session, side, item_id, _answered)
@@ -236,7 +232,7 @@ def answer(
         return None
     version = Version(
         number=current.version.number + 1 if current else 1,
-        content=content,
+        content=made[-1],
         reason=Reason.OWN_PLAN,
         previous=current.item.id if current else None,
         proposal=item_id[:32],
