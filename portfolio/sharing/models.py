@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     CONNECT = "connect"
     DISCONNECT = "disconnect"
     DENY = "deny"
+    EXPORT = "export"  # the owner downloaded all their data
 
 
 class ConnectCode(Base):

@@ -560,11 +560,13 @@ ACTION_LABELS = {
     Action.PROPOSE.value: _l("Proposed a change to your plan"),
     Action.DECIDE.value: _l("Answered a proposal for your plan"),
     Action.MEETING.value: _l("Planned or wrote about a progress meeting"),
+    Action.EXPORT.value: _l("Downloaded all the data"),
 }
 # Whole phrases per action and object: no sentences glued from parts.
 EVENT_LABELS = {
     (Action.READ.value, "item"): _l("Opened an item"),
     (Action.READ.value, "file"): _l("Opened a file"),
+    (Action.PROPOSE.value, "goal"): _l("Suggested a goal"),
 }
 
 

@@ -301,5 +301,18 @@ def test_connect_share_see_revoke(
     expect(log.locator("li.refused")).to_have_count(1)
     assert log.locator("li").count() >= 10
     _axe(owner, "log", lang)
+
+    # Download all my data: the page, a wrong passphrase, and the zip.
+    owner.goto(base_url + "/account")
+    owner.locator("a[href='/account/data']").click()
+    _axe(owner, "data-export", lang)
+    owner.locator("#current").fill("niet mijn wachtwoordzin")
+    owner.locator("main form.stack button[type=submit]").click()
+    expect(owner.locator(".field-error")).to_be_visible()
+    _axe(owner, "data-export-error", lang)
+    owner.locator("#current").fill(PASS)
+    with owner.expect_download() as download:
+        owner.locator("main form.stack button[type=submit]").click()
+    assert download.value.suggested_filename.startswith("my-portfolio-")
     with live_app.app_context():
         assert db.session.query(User).filter_by(username=owner_name).one()

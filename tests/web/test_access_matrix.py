@@ -87,20 +87,10 @@ class Ids:
 @pytest.fixture
 def world(app: Flask, make_owner, make_staff):
     owner = owner_with_items(app, make_owner, "amal")
+    from tests.web.test_feedback import add_certificate
     from tests.web.test_plan import FIRST_PLAN
-    from tests.web.test_records import post_multipart
 
-    post_multipart(
-        owner,
-        "/portfolio/certificates/new",
-        {
-            "title": "Certificaat EHBO",
-            "kind": "course",
-            "issuer": "Het Oranje Kruis",
-            "domain": "work",
-            "photo": (io.BytesIO(jpeg_with_gps()), "IMG.jpg"),
-        },
-    )
+    add_certificate(owner, (io.BytesIO(jpeg_with_gps()), "IMG.jpg"))
     r1 = staff_client(app, make_staff("sanne"))
     grant_url = share(
         owner,

@@ -21,7 +21,8 @@ from tests.web.test_records import post_multipart
 from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
 
 
-def add_certificate(owner: FlaskClient) -> str:
+def add_certificate(owner: FlaskClient, photo: tuple | None = None) -> str:
+    """Certificaat EHBO (work), with a photo when one is given: (bytes io, file name)."""
     response = post_multipart(
         owner,
         "/portfolio/certificates/new",
@@ -30,6 +31,7 @@ def add_certificate(owner: FlaskClient) -> str:
             "kind": "course",
             "issuer": "Het Oranje Kruis",
             "domain": "work",
+            **({"photo": photo} if photo else {}),
         },
     )
     assert response.status_code == 302

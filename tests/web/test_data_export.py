@@ -1,0 +1,92 @@
+"""Download all my data: confirmed with the passphrase; the zip holds every value the
+newcomer entered (items decrypted, the original files without metadata, feedback,
+shares, connections, the access log); the download is in the access log; nobody else
+gets one."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from flask import Flask
+from sqlalchemy import select
+
+from portfolio.db import db
+from portfolio.entries.models import Item
+from portfolio.sharing.models import AccessEvent, Grant
+from tests.conftest import PASSPHRASE, in_app, post_form
+from tests.corpus import jpeg_with_gps
+from tests.web.test_feedback import add_certificate
+from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
+
+
+def test_every_value_entered_is_in_the_zip(app: Flask, make_owner, make_staff) -> None:
+    owner = owner_with_items(app, make_owner)
+    add_certificate(owner, (io.BytesIO(jpeg_with_gps()), "IMG_0042.jpg"))
+    staff = staff_client(app, make_staff("sanne"))
+    share(
+        owner,
+        connect(owner, new_code(staff)),
+        {**SHARE, "kinds": ["goal", "certificate"], "may_comment": "y"},
+    )
+    owner_id = in_app(app, lambda: db.session.scalar(select(Grant.owner_id)))
+    certificate = in_app(
+        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "certificate"))
+    )
+    post_form(
+        staff,
+        f"/clients/{owner_id}/items/{certificate}/comments",
+        {"text": "Mooi, neem het origineel mee."},
+        f"/clients/{owner_id}/items/{certificate}",
+    )
+
+    wrong = post_form(owner, "/account/data", {"current": "niet mijn wachtwoordzin"})
+    assert wrong.status_code == 200 and 'class="field-error"' in wrong.get_data(as_text=True)
+    response = post_form(owner, "/account/data", {"current": PASSPHRASE})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    assert response.headers["Cache-Control"] == "no-store"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = set(archive.namelist())
+    assert {
+        "account.json",
+        "shares.json",
+        "connections.json",
+        "access_log.json",
+        "SCHEMA.md",
+    } <= names
+    account = json.loads(archive.read("account.json"))
+    assert account["format"] == "portfolio-data-export/1" and account["username"] == "amal"
+    stored = in_app(
+        app,
+        lambda: set(db.session.scalars(select(Item.id).where(Item.owner_id == owner_id))),
+    )
+    assert {i["id"] for i in account["items"]} == stored
+    everything = " ".join(archive.read(n).decode() for n in names if n.endswith(".json"))
+    for value in (
+        "Read the newspaper",
+        "Find a job",
+        "See a doctor",
+        "Voedselbank Utrecht",
+        "Certificaat EHBO",
+        "Het Oranje Kruis",
+        "IMG_0042.jpg",
+        "Mooi, neem het origineel mee.",
+        "Amal Haddad",  # the name shown in the share
+        "Voor het voortgangsgesprek",  # its purpose in the owner's words
+        "Sanne de Vries",
+    ):
+        assert value in everything, value
+    photos = [n for n in names if n.startswith(f"files/{certificate}/")]
+    assert len(photos) == 1
+    photo = archive.read(photos[0])
+    assert photo.startswith(b"\xff\xd8") and b"GPS" not in photo and b"Exif" not in photo
+    log = json.loads(archive.read("access_log.json"))
+    assert {"share", "comment"} <= {row["action"] for row in log}
+    exports = in_app(
+        app,
+        lambda: db.session.scalars(select(AccessEvent).where(AccessEvent.action == "export")).all(),
+    )
+    assert len(exports) == 1 and exports[0].actor_id == owner_id
+    assert staff.get("/account/data").status_code == 403
