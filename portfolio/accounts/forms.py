@@ -126,8 +126,15 @@ class StaffPassphraseForm(BaseForm):
     passphrase, passphrase_repeat = new_passphrase_fields()
 
 
-class RenewRecoveryForm(BaseForm):
+class ConfirmPassphraseForm(BaseForm):
+    """The current passphrase, asked again before something weighty (a new recovery code,
+    downloading everything)."""
+
     current = passphrase_field(_l("Current passphrase"), "current-password")
+
+
+class RenewRecoveryForm(ConfirmPassphraseForm):
+    pass
 
 
 class TotpForm(BaseForm):

@@ -21,7 +21,7 @@ from portfolio.accounts.models import AuthSession, Role, User
 from portfolio.accounts.passphrases import check_passphrase
 from portfolio.admin.models import Municipality
 from portfolio.db import new_id, utcnow
-from portfolio.vault import certificates, keys, signing, totp
+from portfolio.vault import keys, signing, totp
 from portfolio.vault.context import VaultContext
 from portfolio.vault.envelope import SymmetricKey, canonical_aad
 from portfolio.vault.errors import InvalidRecoveryCodeFormatError
@@ -225,15 +225,11 @@ def get_or_create_municipality(session: Session, ctx: VaultContext, name: str) -
         return found
     org_id = new_id()
     org_key = signing.new_org_signing_key(ctx.app_keys, org_id)
-    certificate = certificates.new_development_certificate(ctx.app_keys, org_id, name, utcnow())
-    municipality = Municipality(
+    municipality = Municipality(  # its PDF certificate is made when first needed (admin)
         id=org_id,
         name=name,
         signing_public_key=org_key.public_key,
         signing_private_key_encrypted=org_key.encrypted_private_key,
-        certificate=certificate.certificate,
-        certificate_key_encrypted=certificate.encrypted_private_key,
-        certificate_development=True,
     )
     session.add(municipality)
     session.flush()

@@ -131,11 +131,7 @@ def rename(session: Session, ctx: VaultContext, municipality: Municipality, name
     municipality.name = name
     session.flush()
     if municipality.certificate is None or municipality.certificate_development:
-        set_certificate(
-            municipality,
-            certificates.new_development_certificate(ctx.app_keys, municipality.id, name, utcnow()),
-        )
-        session.flush()
+        development_certificate(session, ctx, municipality)
 
 
 # -- the PDF certificate and the logo ---------------------------------------------------------
@@ -160,13 +156,7 @@ def certificate_of(
             municipality.certificate_key_encrypted,
             municipality.certificate_development,
         )
-    made = certificates.new_development_certificate(
-        ctx.app_keys, municipality.id, municipality.name, utcnow()
-    )
-    set_certificate(municipality, made)
-    session.flush()
-    logger.info("development certificate made for municipality %s", municipality.id)
-    return made
+    return development_certificate(session, ctx, municipality)
 
 
 def replace_certificate(
@@ -183,15 +173,16 @@ def replace_certificate(
 
 def development_certificate(
     session: Session, ctx: VaultContext, municipality: Municipality
-) -> None:
-    """Back to a new development certificate (for a test environment, or after a mistake)."""
-    set_certificate(
-        municipality,
-        certificates.new_development_certificate(
-            ctx.app_keys, municipality.id, municipality.name, utcnow()
-        ),
+) -> certificates.OrgCertificate:
+    """A new development certificate in the municipality's name: the first time one is
+    needed, after a rename, or to go back from an uploaded one."""
+    made = certificates.new_development_certificate(
+        ctx.app_keys, municipality.id, municipality.name, utcnow()
     )
+    set_certificate(municipality, made)
     session.flush()
+    logger.info("development certificate made for municipality %s", municipality.id)
+    return made
 
 
 def set_logo(session: Session, municipality: Municipality, data: bytes) -> None:

@@ -11,7 +11,6 @@ import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -69,8 +68,8 @@ def _items(
     user_key: SymmetricKey,
     store: BlobStore,
     archive: zipfile.ZipFile,
+    people: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    people: dict[str, dict[str, Any]] = {}
     listed = []
     rows = session.scalars(
         select(Item).where(Item.owner_id == owner.id).order_by(Item.created_at, Item.id)
@@ -133,8 +132,9 @@ def _items(
     return listed
 
 
-def _shares(session: Session, owner: User, user_key: SymmetricKey) -> list[dict[str, Any]]:
-    people: dict[str, dict[str, Any]] = {}
+def _shares(
+    session: Session, owner: User, user_key: SymmetricKey, people: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     found = []
     for grant in session.scalars(
         select(Grant).where(Grant.owner_id == owner.id).order_by(Grant.created_at)
@@ -171,8 +171,9 @@ def _shares(session: Session, owner: User, user_key: SymmetricKey) -> list[dict[
     return found
 
 
-def _connections(session: Session, owner: User) -> list[dict[str, Any]]:
-    people: dict[str, dict[str, Any]] = {}
+def _connections(
+    session: Session, owner: User, people: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     return [
         {
             "with": _person(session, c.recipient_id, people),
@@ -187,8 +188,9 @@ def _connections(session: Session, owner: User) -> list[dict[str, Any]]:
     ]
 
 
-def _access_log(session: Session, owner: User) -> list[dict[str, Any]]:
-    people: dict[str, dict[str, Any]] = {}
+def _access_log(
+    session: Session, owner: User, people: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     return [
         {
             "at": _when(e.at),
@@ -212,7 +214,8 @@ def build(
     """The zip, in memory."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        items = _items(session, owner, user_key, store, archive)
+        people: dict[str, dict[str, Any]] = {}  # each person looked up once
+        items = _items(session, owner, user_key, store, archive, people)
         account = {
             "format": FORMAT,
             "made_at": _when(now),
@@ -222,20 +225,13 @@ def build(
             "recovery_code_saved_at": _when(owner.recovery_confirmed_at),
             "items": items,
         }
-        _write_all(
-            archive,
-            (
-                ("account.json", _json(account)),
-                ("shares.json", _json(_shares(session, owner, user_key))),
-                ("connections.json", _json(_connections(session, owner))),
-                ("access_log.json", _json(_access_log(session, owner))),
-                ("SCHEMA.md", SCHEMA_DOC.read_bytes() if SCHEMA_DOC.exists() else b""),
-            ),
-        )
+        for name, content in (
+            ("account.json", _json(account)),
+            ("shares.json", _json(_shares(session, owner, user_key, people))),
+            ("connections.json", _json(_connections(session, owner, people))),
+            ("access_log.json", _json(_access_log(session, owner, people))),
+            ("SCHEMA.md", SCHEMA_DOC.read_bytes()),
+        ):
+            archive.writestr(name, content)
     logger.info("data export of %s: %d items", owner.id, len(items))
     return buffer.getvalue()
-
-
-def _write_all(archive: zipfile.ZipFile, named: Iterable[tuple[str, bytes]]) -> None:
-    for name, data in named:
-        archive.writestr(name, data)

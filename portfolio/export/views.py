@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.errors import InvalidCredentialsError
-from portfolio.accounts.forms import RenewRecoveryForm
+from portfolio.accounts.forms import ConfirmPassphraseForm
 from portfolio.accounts.models import Role
 from portfolio.accounts.services import authenticate
 from portfolio.accounts.web import account_key, vault_context
@@ -30,7 +30,7 @@ EXPORT_RATE = "10 per hour"  # per account: each one derives a key and reads eve
 @limiter.limit(EXPORT_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def download() -> str | Response:
-    form = RenewRecoveryForm()  # one field: the current passphrase
+    form = ConfirmPassphraseForm()
     if form.validate_on_submit():
         try:
             authenticate(dbs(), vault_context(), current_user.username, form.current.data)

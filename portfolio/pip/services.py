@@ -5,7 +5,7 @@ recipient reads through the grant and writes new items sealed to the owner (cryp
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -88,13 +88,18 @@ def recipient_side(session: Session, recipient: User, opened: sharing.OpenGrant)
             raise ItemNotFoundError(item.id) from None  # not shared with this person
         return item_key, entries.read_with_item_key(item, item_key)
 
-    return Side(
-        recipient,
-        owner.id,
-        lambda kind: [i for i in sharing.shared_items(session, opened) if i.kind == kind.value],
-        open_,
-        lambda kind, data: sharing.create_for_owner(session, opened, owner, recipient, kind, data),
-    )
+    shared: list[Item] = []  # one query per request: a plan page asks for eight kinds
+
+    def items(kind: ItemKind) -> list[Item]:
+        if not shared:
+            shared.extend(sharing.shared_items(session, opened))
+        return [i for i in shared if i.kind == kind.value]
+
+    def create(kind: ItemKind, data: dict[str, Any]) -> Item:
+        shared.clear()  # the next list sees what was just written
+        return sharing.create_for_owner(session, opened, owner, recipient, kind, data)
+
+    return Side(recipient, owner.id, items, open_, create)
 
 
 @dataclass(frozen=True)
@@ -261,11 +266,15 @@ class Proof:
     title: str
 
 
-def proofs(side: Side) -> list[Proof]:
-    """Certificates, exam results, work and volunteering, language levels: newest first."""
+def proofs(side: Side, among: Collection[str] | None = None) -> list[Proof]:
+    """Certificates, exam results, work and volunteering, language levels, newest first:
+    all of them (the choices of a form), or only those ``among`` these ids (a page that
+    names them), so that nothing else is decrypted."""
     found = []
     for kind in PROOF_KINDS:
         for item in side.items(kind):
+            if among is not None and item.id not in among:
+                continue
             try:
                 found.append(Proof(item, present.title_of(item, side.open(item)[1])))
             except (InvalidContentError, ItemNotFoundError, DecryptError):
@@ -328,16 +337,10 @@ class AgreementsDue:
     next_due: date | None = None
 
     @classmethod
-    def of(cls, content: PlanContent, today: date) -> AgreementsDue:
-        return cls._from_days(
-            [a.due for a in content.agreements if a.status is AgreementStatus.OPEN and a.due],
-            today,
-        )
-
-    @classmethod
     def of_json(cls, data: Mapping[str, Any], today: date) -> AgreementsDue:
-        """The same from a version's JSON, reading only status and due date: a caseload
-        does this 150 times. Raises ``InvalidContentError`` for what does not fit."""
+        """From a version's JSON, reading only status and due date (no whole plan is
+        built: a caseload does this 150 times). ``InvalidContentError`` if it does not
+        fit."""
         try:
             days = [
                 date.fromisoformat(a["due"])
@@ -347,10 +350,6 @@ class AgreementsDue:
             ]
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise InvalidContentError("agreements do not fit") from error
-        return cls._from_days(days, today)
-
-    @classmethod
-    def _from_days(cls, days: list[date], today: date) -> AgreementsDue:
         overdue = sum(1 for d in days if d < today)
         upcoming = [d for d in days if d >= today]
         return cls(overdue, min(upcoming) if upcoming else None)

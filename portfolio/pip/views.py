@@ -5,6 +5,7 @@ which makes a new version, or declines with a reason; the history shows what mov
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,10 +44,9 @@ from portfolio.pip.forms import (
     SummaryForm,
 )
 from portfolio.pip.plan import Change, PlanContent, ProposalStatus, Reason, changes
-from portfolio.sharing import audit
 from portfolio.sharing import services as sharing
 from portfolio.sharing.models import Action
-from portfolio.sharing.recipient_views import RECIPIENTS, deny, opened_for
+from portfolio.sharing.recipient_views import RECIPIENTS, deny, log_for_owner, opened_for
 from portfolio.sharing.views import item_url
 
 logger = logging.getLogger(__name__)
@@ -124,43 +124,49 @@ class PlanPage:
 
     current: plans.VersionItem | None
     open_proposals: list[tuple[plans.ProposalItem, list[Line]]]
+    proofs: list[plans.Proof]  # only those the page names
+    labels: dict[str, dict[str, Any]]
     answered: list[plans.ProposalItem]
     own_plans: list[own_plans.OwnPlanItem]
     flags_fixed: bool = False  # proposals from before ``Item.awaiting`` got their flag
 
 
-def _page(side: plans.Side, domains: dict[str, str], labels: dict[str, dict[str, Any]]) -> PlanPage:
+def _page(side: plans.Side, domains: dict[str, str]) -> PlanPage:
     history = plans.versions(side)
     current = history[-1] if history else None
     base = current.version.content if current else None
     found = plans.proposals(side)
-    open_ = [
-        (p, readable(changes(base, p.proposal.content), domains, labels))
-        for p in found
-        if p.proposal.status is ProposalStatus.OPEN
-    ]
+    waiting = [p for p in found if p.proposal.status is ProposalStatus.OPEN]
+    shown = [base] if base else []
+    proofs = plans.proofs(
+        side, among=_evidence_of([*shown, *(p.proposal.content for p in waiting)])
+    )
+    labels = _value_labels(side, proofs)
     return PlanPage(
         current,
-        open_,
+        [(p, readable(changes(base, p.proposal.content), domains, labels)) for p in waiting],
+        proofs,
+        labels,
         [p for p in found if p.proposal.status is not ProposalStatus.OPEN][:10],
         own_plans.own_plans(side),
         side.user.id == side.owner_id and plans.sync_awaiting(found, side.owner_id),
     )
 
 
+def _evidence_of(contents: Iterable[PlanContent]) -> set[str]:
+    """The proof items these plans name: only their titles are needed on a page."""
+    return {e for content in contents for a in content.agreements for e in a.evidence}
+
+
 def life_domain_names() -> dict[str, str]:
     return dict(named(entries.life_domains(dbs())))
 
 
-def _value_labels(
-    side: plans.Side, proofs: list[plans.Proof] | None = None
-) -> dict[str, dict[str, Any]]:
-    """Values as this side reads them; with ``proofs``, the titles of proof items."""
-    labels = dict(VALUE_LABELS)
+def _value_labels(side: plans.Side, proofs: list[plans.Proof]) -> dict[str, dict[str, Any]]:
+    """Values as this side reads them, with the titles of the proof items it sees."""
+    labels = {**VALUE_LABELS, "evidence": {p.item.id: p.title for p in proofs}}
     if side.user.id != side.owner_id:
         labels["party"] = dict(PARTIES_FOR_OTHERS)
-    if proofs is not None:
-        labels["evidence"] = {p.item.id: p.title for p in proofs}
     return labels
 
 
@@ -174,9 +180,7 @@ def _proof_links(side: plans.Side, proofs: list[plans.Proof]) -> dict[str, tuple
 
 def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any) -> str:
     domains = life_domain_names()
-    proofs = plans.proofs(side)
-    labels = _value_labels(side, proofs)
-    page = _page(side, domains, labels)
+    page = _page(side, domains)
     if page.flags_fixed:
         db.session.commit()
     return render_template(
@@ -185,9 +189,9 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
         own_statuses=dict(OWN_PLAN_STATUSES),
         domains=domains,
         labels=PLAN_LABELS,
-        value_labels=labels,
+        value_labels=page.labels,
         agreement_labels=AGREEMENT_FIELD_LABELS,
-        proof_links=_proof_links(side, proofs),
+        proof_links=_proof_links(side, page.proofs),
         urls=urls,
         me=current_user.id,
         owner_id=side.owner_id,
@@ -201,8 +205,10 @@ def _render(template: str, side: plans.Side, urls: dict[str, str], **extra: Any)
 
 def _history(side: plans.Side) -> list[tuple[plans.VersionItem, list[Line]]]:
     domains = life_domain_names()
-    labels = _value_labels(side, plans.proofs(side))
     found = plans.versions(side)
+    labels = _value_labels(
+        side, plans.proofs(side, among=_evidence_of(v.version.content for v in found))
+    )
     result = []
     for index, version in enumerate(found):
         before = found[index - 1].version.content if index else None
@@ -464,15 +470,7 @@ def _recipient_urls(owner_id: str) -> dict[str, str]:
 
 
 def log_plan(opened: sharing.OpenGrant, action: Action, object_id: str | None = None) -> None:
-    audit.record(
-        dbs(),
-        actor=current_user,
-        owner_id=opened.grant.owner_id,
-        action=action,
-        object_type="plan",
-        object_id=object_id,
-        grant=opened.grant,
-    )
+    log_for_owner(opened, action, "plan", object_id)
 
 
 @bp.route("/clients/<owner_id>/plan")

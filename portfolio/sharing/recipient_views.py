@@ -257,10 +257,11 @@ def deny(owner_id: str, object_type: str, object_id: str | None) -> None:
     logger.info("access by %s to %r refused", current_user.id, owner_id[:32])
 
 
-def _log(
+def log_for_owner(
     opened: sharing.OpenGrant, action: Action, object_type: str, object_id: str | None = None
 ) -> None:
-    """One access-log row for the owner, committed with the request."""
+    """One access-log row for the owner of what this recipient did through the grant;
+    the view commits it with the rest of the request."""
     audit.record(
         dbs(),
         actor=current_user,
@@ -270,6 +271,12 @@ def _log(
         object_id=object_id,
         grant=opened.grant,
     )
+
+
+def _log(
+    opened: sharing.OpenGrant, action: Action, object_type: str, object_id: str | None = None
+) -> None:
+    log_for_owner(opened, action, object_type, object_id)
     db.session.commit()
 
 
@@ -298,7 +305,8 @@ def client(owner_id: str) -> str:
     opened = opened_for(owner_id)
     session = dbs()
     grouped: dict[str, list[present.Shown]] = defaultdict(list)
-    for item in sharing.shared_items(session, opened):
+    shared = sharing.shared_items(session, opened)
+    for item in shared:
         if item.kind == ItemKind.GOAL_SUGGESTION.value:
             continue  # listed apart, below
         _, item_key = sharing.shared_item_key(session, opened, item.id)
@@ -313,7 +321,7 @@ def client(owner_id: str) -> str:
         domains=domains,
         purpose=PURPOSE_LABELS.get(opened.grant.purpose, ""),
         may_suggest=suggestions.may_suggest(opened),
-        suggested=suggestions.written_by(session, opened, current_user.id),
+        suggested=suggestions.written_by(session, opened, current_user.id, shared),
     )
 
 

@@ -19,11 +19,11 @@ from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.goals import Term
 from portfolio.entries.models import ItemKind
 from portfolio.extensions import limiter
-from portfolio.sharing import audit, suggestions
+from portfolio.sharing import suggestions
 from portfolio.sharing.errors import NoAccessError
 from portfolio.sharing.forms import SuggestGoalForm, SuggestionAnswerForm
 from portfolio.sharing.models import Action
-from portfolio.sharing.recipient_views import RECIPIENTS, deny, opened_for
+from portfolio.sharing.recipient_views import RECIPIENTS, deny, log_for_owner, opened_for
 from portfolio.sharing.recipient_views import bp as clients_bp
 from portfolio.sharing.views import bp as sharing_bp
 
@@ -69,15 +69,7 @@ def suggest_goal(owner_id: str) -> str | Response:
             deny(owner_id, "goal", None)
             abort(403)
         else:
-            audit.record(
-                dbs(),
-                actor=current_user,
-                owner_id=opened.grant.owner_id,
-                action=Action.PROPOSE,
-                object_type="goal",
-                object_id=made.id,
-                grant=opened.grant,
-            )
+            log_for_owner(opened, Action.PROPOSE, "goal", made.id)
             db.session.commit()
             flash(_("Your suggestion is sent. The newcomer decides."), "success")
             return redirect(back + "#suggestions")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -125,10 +126,13 @@ def suggest(
     return item
 
 
-def written_by(session: Session, opened: sharing.OpenGrant, author_id: str) -> list[Suggested]:
-    """What this recipient suggested to this owner (and still may see), newest first."""
+def written_by(
+    session: Session, opened: sharing.OpenGrant, author_id: str, shared: Iterable[Item]
+) -> list[Suggested]:
+    """What this recipient suggested to this owner, among the items they see now
+    (``shared``, as the client page listed them), newest first."""
     found = []
-    for item in sharing.shared_items(session, opened):
+    for item in shared:
         if item.kind != ItemKind.GOAL_SUGGESTION.value:
             continue
         try:

@@ -252,14 +252,7 @@ def encrypt_comment(
     """Feedback on an item, under the item's key: its owner and the recipients who hold
     the item through a grant can read it. The author and the thread's partner are bound,
     so a message cannot be moved to another author or into another recipient's thread."""
-    aad = canonical_aad(
-        "item.comment",
-        owner=owner_id,
-        item=item_id,
-        comment=comment_id,
-        author=author_id,
-        partner=partner_id,
-    )
+    aad = _comment_aad(owner_id, item_id, comment_id, author_id, partner_id)
     return seal(item_key, text.encode("utf-8"), aad)
 
 
@@ -272,7 +265,14 @@ def decrypt_comment(
     author_id: str,
     partner_id: str,
 ) -> str:
-    aad = canonical_aad(
+    aad = _comment_aad(owner_id, item_id, comment_id, author_id, partner_id)
+    return open_(item_key, envelope, aad).decode("utf-8")
+
+
+def _comment_aad(
+    owner_id: str, item_id: str, comment_id: str, author_id: str, partner_id: str
+) -> bytes:
+    return canonical_aad(
         "item.comment",
         owner=owner_id,
         item=item_id,
@@ -280,7 +280,6 @@ def decrypt_comment(
         author=author_id,
         partner=partner_id,
     )
-    return open_(item_key, envelope, aad).decode("utf-8")
 
 
 def content_mac(item_key: SymmetricKey, owner_id: str, item_id: str, content: bytes) -> str:

@@ -197,8 +197,12 @@ def test_agreements_due_counts_only_open_dated_agreements() -> None:
             Agreement("5" * 32, "no date"),
         )
     )
-    assert AgreementsDue.of(content, today) == AgreementsDue(1, today)
-    assert AgreementsDue.of(PlanContent(), today) == AgreementsDue(0, None)
+    assert AgreementsDue.of_json(as_version(content), today) == AgreementsDue(1, today)
+    assert AgreementsDue.of_json(as_version(PlanContent()), today) == AgreementsDue(0, None)
+
+
+def as_version(content: PlanContent) -> dict:
+    return Version(1, content, Reason.START, None, None).to_json()
 
 
 def test_a_new_proof_is_a_change_of_its_agreement() -> None:
@@ -211,7 +215,9 @@ def test_a_new_proof_is_a_change_of_its_agreement() -> None:
 def test_due_agreements_read_from_json_as_from_the_plan(content: PlanContent, today: date) -> None:
     from portfolio.pip.services import AgreementsDue
 
-    data = Version(1, content, Reason.START, None, None).to_json()
-    assert AgreementsDue.of_json(data, today) == AgreementsDue.of(content, today)
+    due = [a.due for a in content.agreements if a.status is AgreementStatus.OPEN and a.due]
+    upcoming = [d for d in due if d >= today]
+    expected = AgreementsDue(sum(d < today for d in due), min(upcoming) if upcoming else None)
+    assert AgreementsDue.of_json(as_version(content), today) == expected
     with pytest.raises(InvalidContentError):
         AgreementsDue.of_json({"agreements": [{"due": "morgen"}]}, today)

@@ -153,7 +153,8 @@ def test_take_back_then_an_answer_is_refused_and_a_draft_can_go(app: Flask, pair
     assert back.status_code == 302 and own_item(app).awaiting is None
     late = answer(staff, owner_id, item_id, "approved")
     assert late.status_code == 403
-    assert post_form(owner, f"/plan/own/{item_id}/delete", {}, f"/plan/own/{item_id}").status_code
+    gone = post_form(owner, f"/plan/own/{item_id}/delete", {}, f"/plan/own/{item_id}")
+    assert gone.status_code == 302
     assert own_item(app) is None
 
 
