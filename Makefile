@@ -7,13 +7,14 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 AXE := node_modules/axe-core/axe.min.js
+PDF_FONTS := build/pdf-fonts/.made-$(shell sha256sum portfolio/export/fonts.py | cut -c1-12)
 CHROMIUM := /usr/bin/chromium
 
-demo: $(STAMP) translations
+demo: $(STAMP) translations fonts
 	$(BIN)/flask --app portfolio db upgrade
 	$(BIN)/flask --app portfolio demo
 
-.PHONY: demo run test test-sqlite test-postgres lint bench translations translations-update browser-deps clean help
+.PHONY: fonts pdf-tools demo run test test-sqlite test-postgres lint bench translations translations-update browser-deps clean help
 
 help:
 	@echo "make run    - set up and serve on http://127.0.0.1:$(PORT)"
@@ -34,13 +35,26 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 translations: $(MO_FILES)
 
+# The bold faces of the PDF fonts, made once from the variable fonts (about 15 s).
+$(PDF_FONTS): $(STAMP) portfolio/export/fonts.py
+	$(BIN)/python -c "from portfolio.export import fonts; fonts.build()"
+	rm -f build/pdf-fonts/.made-* && touch $@
+
+fonts: $(PDF_FONTS)
+
+# pdftoppm and zbarimg: the tests look at rendered pages and read the QR code.
+/usr/bin/pdftoppm /usr/bin/zbarimg:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools >/dev/null
+
+pdf-tools: /usr/bin/pdftoppm /usr/bin/zbarimg
+
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--add-comments=Translators: --project=portfolio --copyright-holder="Portfolio contributors" \
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
-run: $(STAMP) translations
+run: $(STAMP) translations fonts
 	$(BIN)/flask --app portfolio db upgrade
 	@echo ""
 	@echo "  My Portfolio is running on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
@@ -57,7 +71,7 @@ $(AXE): package.json package-lock.json
 
 browser-deps: $(CHROMIUM) $(AXE)
 
-test: $(STAMP) translations browser-deps lint
+test: $(STAMP) translations fonts browser-deps pdf-tools lint
 	$(BIN)/python -m pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suites on PostgreSQL ($$TEST_DATABASE_URL) =="; \
@@ -68,10 +82,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check portfolio tests scripts
 	$(BIN)/mypy
 
-bench: $(STAMP) translations
+bench: $(STAMP) translations fonts
 	$(BIN)/python -m tests.perf.bench_login
 	$(BIN)/python -m tests.perf.bench_pages
 	$(BIN)/python -m tests.perf.bench_portfolio
 
 clean:
-	rm -rf $(VENV) node_modules translations/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build translations/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache

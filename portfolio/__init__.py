@@ -121,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.admin.views import bp as admin_bp
     from portfolio.entries.record_views import bp as records_bp
     from portfolio.entries.views import bp as entries_bp
+    from portfolio.export import document_views  # noqa: F401  (routes on the export blueprint)
+    from portfolio.export.verify_views import bp as verify_bp
     from portfolio.export.views import bp as export_bp
     from portfolio.pages.views import bp as pages_bp
     from portfolio.pip import own_views  # noqa: F401  (routes on the plan blueprint)
@@ -141,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         clients_bp,
         plan_bp,
         export_bp,
+        verify_bp,
         admin_bp,
         pwa_bp,
     )

@@ -49,6 +49,8 @@ class Settings:
     max_upload_bytes: int = 15 * 1024 * 1024
     trusted_proxies: int = 0
     totp_issuer: str = "Portfolio"
+    # Who signs a portfolio document for an owner with no municipality connected.
+    service_name: str = "Portfolio"
 
     @property
     def max_content_length(self) -> int:
@@ -155,6 +157,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=int(env_vars.get("MAX_UPLOAD_MB", 15)) * 1024 * 1024,
         trusted_proxies=int(env_vars.get("TRUSTED_PROXIES", 0)),
         totp_issuer=env_vars.get("TOTP_ISSUER", "Portfolio"),
+        service_name=env_vars.get("SERVICE_NAME", "Portfolio"),
     )
     check(settings)
     return settings

@@ -3,6 +3,7 @@
 from portfolio.accounts.models import AuthSession, User
 from portfolio.admin.models import Municipality
 from portfolio.entries.models import Item, ItemFile, LifeDomain
+from portfolio.export.models import IssuedDocument, ServiceCertificate
 from portfolio.sharing.models import (
     AccessEvent,
     AccessLogRetention,
@@ -26,9 +27,11 @@ __all__ = [
     "Grant",
     "GrantItemKey",
     "Handover",
+    "IssuedDocument",
     "Item",
     "ItemFile",
     "LifeDomain",
     "Municipality",
+    "ServiceCertificate",
     "User",
 ]

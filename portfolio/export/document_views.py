@@ -1,0 +1,194 @@
+"""The owner's portfolio document: choose (audience, parts, items, language, name), get
+the signed PDF, see the documents made, revoke one, and download an endorsement as a
+credential."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portfolio import i18n
+from portfolio.accounts.access import current_user_key, roles
+from portfolio.accounts.models import Role
+from portfolio.accounts.web import account_key, vault_context
+from portfolio.admin.models import Municipality
+from portfolio.config import Settings
+from portfolio.db import db, dbs, utcnow
+from portfolio.entries import records
+from portfolio.entries import services as entries
+from portfolio.entries.errors import ItemNotFoundError
+from portfolio.entries.record_views import blob_store
+from portfolio.export import document, issued
+from portfolio.export.document import Audience, Choice, Section
+from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
+from portfolio.export.views import bp
+from portfolio.extensions import limiter
+from portfolio.sharing import audit, endorsements
+from portfolio.sharing.models import Action
+
+DOCUMENT_RATE = "20 per hour"  # per account: each one decrypts, renders and signs
+
+
+def _settings() -> Settings:
+    return current_app.extensions["portfolio.settings"]  # type: ignore[no-any-return]
+
+
+def _default_language() -> str:
+    locale = current_user.locale
+    return locale if i18n.is_supported(locale) and locale != i18n.DEFAULT_LOCALE else DUTCH_ONLY
+
+
+@bp.route("/documents/new", methods=["GET"])
+@roles(Role.OWNER)
+def choose_audience() -> str | Response:
+    form = AudienceForm(request.args)
+    if request.args and form.validate():
+        return redirect(url_for("export.new_document", audience=form.audience.data))
+    return render_template("export/audience.html", form=form, submitted=bool(request.args))
+
+
+@bp.route("/documents/new/<audience>", methods=["GET", "POST"])
+@limiter.limit(DOCUMENT_RATE, key_func=account_key, methods=["POST"])
+@roles(Role.OWNER)
+def new_document(audience: str) -> str | Response:
+    try:
+        chosen_audience = Audience(audience)
+    except ValueError:
+        return redirect(url_for("export.choose_audience"))
+    key = current_user_key()
+    found = document.candidates(dbs(), current_user.id, key)
+    form = DocumentForm()
+    form.items.choices = [(c.item.id, c.title) for c in found]
+    if request.method == "GET":
+        form.audience.data = chosen_audience.value
+        form.sections.data = sorted(document.DEFAULT_SECTIONS[chosen_audience])
+        form.items.data = sorted(document.default_items(found))
+        form.language.data = _default_language()
+    if form.validate_on_submit():
+        choice = Choice(
+            audience=Audience(form.audience.data or chosen_audience.value),
+            sections=frozenset(Section(s) for s in form.sections.data),
+            items=frozenset(form.items.data or []),
+            second_language=None if form.language.data == DUTCH_ONLY else form.language.data,
+            shown_name=form.shown_name.data.strip(),
+            name_on_verification_page=bool(form.name_on_page.data),
+            include_sensitive_domains=bool(form.include_sensitive.data),
+        )
+        now = utcnow()
+        made = issued.issue(
+            dbs(),
+            vault_context(),
+            current_user,
+            key,
+            blob_store(),
+            choice,
+            base_url=request.url_root,
+            verify_url=url_for("verify.document", document_id="DOCUMENT", _external=True),
+            service_name=_settings().service_name,
+            now=now,
+        )
+        audit.record(
+            dbs(),
+            actor=current_user,
+            owner_id=current_user.id,
+            action=Action.EXPORT,
+            object_type="document",
+            object_id=made.document.id,
+        )
+        db.session.commit()
+        response = make_response(made.pdf)
+        response.headers["Content-Type"] = "application/pdf"
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="portfolio-{issued.shown_id(made.document.id)}.pdf"'
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    by_section: dict[str, list[document.Candidate]] = {}
+    for candidate in found:
+        by_section.setdefault(candidate.section.value, []).append(candidate)
+    return render_template(
+        "export/new.html",
+        form=form,
+        audience=chosen_audience,
+        audience_label=document.AUDIENCE_LABELS[chosen_audience],
+        by_section=by_section,
+        sensitive={c.item.id for c in found if c.sensitive},
+        section_labels=document.SECTION_LABELS,
+    )
+
+
+@bp.route("/documents")
+@roles(Role.OWNER)
+def documents() -> str:
+    return render_template(
+        "export/documents.html",
+        documents=issued.of_owner(dbs(), current_user.id),
+        shown_id=issued.shown_id,
+        audiences=document.AUDIENCE_LABELS,
+        form=RevokeForm(),
+    )
+
+
+@bp.route("/documents/<document_id>/revoke", methods=["POST"])
+@roles(Role.OWNER)
+def revoke(document_id: str) -> Response:
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Something went wrong. Please try again."), "error")
+        return redirect(url_for("export.documents"))
+    try:
+        revoked = issued.revoke(dbs(), current_user.id, document_id, utcnow())
+    except issued.DocumentNotFoundError:
+        abort(404)
+    audit.record(
+        dbs(),
+        actor=current_user,
+        owner_id=current_user.id,
+        action=Action.REVOKE,
+        object_type="document",
+        object_id=revoked.id,
+    )
+    db.session.commit()
+    flash(_("The document is revoked. The verification page now says so."), "success")
+    return redirect(url_for("export.documents"))
+
+
+@bp.route("/items/<item_id>/credentials/<endorsement_id>")
+@roles(Role.OWNER)
+def credential(item_id: str, endorsement_id: str) -> Response:
+    """A holding endorsement of the owner's item, as an Open Badges 3.0 credential."""
+    try:
+        item = entries.get_item(dbs(), current_user.id, item_id)
+    except ItemNotFoundError:
+        abort(404)
+    item_key, data = entries.open_item(item, current_user_key())
+    found = [
+        v
+        for v in endorsements.shown(dbs(), item, item_key, data)
+        if v.endorsement.id == endorsement_id and v.holds
+    ]
+    org = dbs().get(Municipality, found[0].endorsement.municipality_id) if found else None
+    if not found or org is None:
+        abort(404)
+    record = document.Record(item, records.split(data)[0], document.Trust(found))
+    token = issued.credential_token(
+        vault_context(), org, issued.endorsed(record, found[0], None), request.url_root
+    )
+    response = make_response(token)
+    response.headers["Content-Type"] = "application/vc+jwt"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="credential-{endorsement_id}.jwt"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,297 @@
+"""Issuing the portfolio document, and checking one.
+
+``issue`` gathers what the owner chose, renders the PDF with the endorsements as
+credentials attached, signs it (PAdES) with the certificate of the municipality the
+owner is connected to, or of the service when there is none, and keeps only its hash
+and what the verification page may show. ``check`` tells a verifier whether an uploaded
+file is exactly an issued document, and whether that was revoked.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portfolio.accounts.models import Role, User
+from portfolio.admin import services as admin
+from portfolio.admin.models import Municipality
+from portfolio.entries import records
+from portfolio.entries.blobs import BlobStore
+from portfolio.entries.models import ItemKind
+from portfolio.export import credentials, pades, pdf
+from portfolio.export.document import Choice, Contents, Record, gather
+from portfolio.export.models import IssuedDocument, ServiceCertificate
+from portfolio.sharing.endorsements import Verified
+from portfolio.sharing.models import Connection
+from portfolio.vault import certificates, signing
+from portfolio.vault.context import VaultContext
+from portfolio.vault.envelope import SymmetricKey
+
+logger = logging.getLogger(__name__)
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
+ID_LENGTH = 16  # 80 bits
+SERVICE = "pdf"
+SERVICE_ORG_ID = "service"
+CONFUSED = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class DocumentNotFoundError(Exception):
+    """No such document for this owner (or at all)."""
+
+
+class Verdict(enum.StrEnum):
+    EXACT = "exact"  # byte for byte the issued document, not revoked
+    REVOKED = "revoked"  # the issued document, but revoked
+    DIFFERENT = "different"  # not the issued document (changed, or another file)
+
+
+@dataclass(frozen=True)
+class Issued:
+    document: IssuedDocument
+    pdf: bytes
+
+
+def new_document_id() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(ID_LENGTH))
+
+
+def shown_id(document_id: str) -> str:
+    return "-".join(document_id[i : i + 4] for i in range(0, len(document_id), 4))
+
+
+def parse_id(text: str) -> str | None:
+    """A document number as people type it (spaces, dashes, O for 0); None if not one."""
+    cleaned = re.sub(r"[\s-]", "", text or "").upper().translate(CONFUSED)
+    if len(cleaned) != ID_LENGTH or any(c not in ALPHABET for c in cleaned):
+        return None
+    return cleaned
+
+
+def issuer_of(session: Session, owner: User) -> Municipality | None:
+    """The municipality of the regievoerder the owner connected to most recently."""
+    return session.scalars(
+        select(Municipality)
+        .join(User, User.municipality_id == Municipality.id)
+        .join(Connection, Connection.recipient_id == User.id)
+        .where(Connection.owner_id == owner.id, User.role == Role.REGIEVOERDER.value)
+        .order_by(Connection.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def service_certificate(
+    session: Session, ctx: VaultContext, name: str, now: datetime
+) -> certificates.OrgCertificate:
+    row = session.get(ServiceCertificate, SERVICE)
+    if row is None:
+        made = certificates.new_development_certificate(ctx.app_keys, SERVICE_ORG_ID, name, now)
+        row = ServiceCertificate(
+            id=SERVICE,
+            name=name,
+            certificate=made.certificate,
+            key_encrypted=made.encrypted_private_key,
+            development=True,
+        )
+        session.add(row)
+        session.flush()
+        logger.info("development certificate made for the service")
+    return certificates.OrgCertificate(row.certificate, row.key_encrypted, row.development)
+
+
+@dataclass(frozen=True)
+class Signer:
+    municipality: Municipality | None
+    name: str
+    org_id: str
+    certificate: certificates.OrgCertificate
+
+
+def signer_for(
+    session: Session, ctx: VaultContext, owner: User, service_name: str, now: datetime
+) -> Signer:
+    municipality = issuer_of(session, owner)
+    if municipality is not None:
+        return Signer(
+            municipality,
+            municipality.name,
+            municipality.id,
+            admin.certificate_of(session, ctx, municipality),
+        )
+    return Signer(
+        None, service_name, SERVICE_ORG_ID, service_certificate(session, ctx, service_name, now)
+    )
+
+
+def trusted_certificate(session: Session, document: IssuedDocument) -> bytes | None:
+    """The certificate the document was signed with, if the issuer still has it."""
+    candidates: list[bytes] = []
+    if document.municipality_id:
+        org = session.get(Municipality, document.municipality_id)
+        if org is not None and org.certificate:
+            candidates.append(org.certificate)
+    else:
+        row = session.get(ServiceCertificate, SERVICE)
+        if row is not None:
+            candidates.append(row.certificate)
+    for der in candidates:
+        if hashlib.sha256(der).hexdigest() == document.certificate_sha256:
+            return der
+    return None
+
+
+def attachments(
+    session: Session, contents: Contents, ctx: VaultContext, base_url: str
+) -> list[pdf.Attachment]:
+    """Each holding endorsement of the chosen items, as a signed credential."""
+    found = []
+    for record in contents.records:
+        for verified in record.trust.holding:
+            endorsement = verified.endorsement
+            org = session.get(Municipality, endorsement.municipality_id)
+            if org is None:
+                continue
+            token = credential_token(
+                ctx, org, endorsed(record, verified, contents.choice.shown_name), base_url
+            )
+            found.append(
+                pdf.Attachment(
+                    f"credential-{endorsement.id}.jwt",
+                    token.encode(),
+                    f"Open Badges 3.0 credential: {verified.municipality_name}",
+                    credentials.MEDIA_TYPE,
+                )
+            )
+    return found
+
+
+def endorsed(record: Record, verified: Verified, holder: str | None) -> credentials.Endorsed:
+    fields = record.fields
+    spec = records.BY_KIND[ItemKind(record.item.kind)]
+    return credentials.Endorsed(
+        endorsement_id=verified.endorsement.id,
+        item_kind=record.item.kind,
+        item_type=str(fields.get("certificate_type") or fields.get("exam") or ""),
+        title=records.title(spec, fields),
+        municipality_id=verified.endorsement.municipality_id,
+        municipality_name=verified.municipality_name,
+        endorser_name=verified.endorser_name,
+        verified_on=verified.day,
+        holder_name=holder,
+    )
+
+
+def credential_token(
+    ctx: VaultContext, org: Municipality, endorsed: credentials.Endorsed, base_url: str
+) -> str:
+    private = signing.load_org_private_key(
+        ctx.app_keys,
+        signing.OrgSigningKey(org.signing_public_key, org.signing_private_key_encrypted),
+        org.id,
+    )
+    kid = credentials.issuer_id(base_url, org.id) + "#key-1"
+    return credentials.sign(private, credentials.credential(endorsed, base_url), kid)
+
+
+def issue(
+    session: Session,
+    ctx: VaultContext,
+    owner: User,
+    user_key: SymmetricKey,
+    store: BlobStore,
+    choice: Choice,
+    *,
+    base_url: str,
+    verify_url: str,
+    service_name: str,
+    now: datetime,
+) -> Issued:
+    contents = gather(session, owner.id, user_key, store, choice, now.date())
+    signer = signer_for(session, ctx, owner, service_name, now)
+    document_id = new_document_id()
+    identity = pdf.Identity(
+        shown_id(document_id),
+        signer.name,
+        verify_url.replace("DOCUMENT", document_id),
+        signer.municipality.logo if signer.municipality else None,
+    )
+    unsigned = pdf.render(contents, identity, attachments(session, contents, ctx, base_url))
+    key, certificate = certificates.load(ctx.app_keys, signer.org_id, signer.certificate)
+    signed = pades.sign(unsigned, key, certificate, reason=f"Portfolio {identity.document_id}")
+    document = IssuedDocument(
+        id=document_id,
+        owner_id=owner.id,
+        municipality_id=signer.municipality.id if signer.municipality else None,
+        issuer_name=signer.name,
+        certificate_sha256=hashlib.sha256(signer.certificate.certificate).hexdigest(),
+        audience=choice.audience.value,
+        languages="+".join(filter(None, ("nl", choice.second_language))),
+        sections=",".join(sorted(choice.sections)),
+        item_count=contents.item_count,
+        verified_count=contents.verified_count,
+        sha256=hashlib.sha256(signed).hexdigest(),
+        size=len(signed),
+        shown_name=choice.shown_name if choice.name_on_verification_page else None,
+        issued_at=now,
+    )
+    session.add(document)
+    session.flush()
+    logger.info("document %s issued for %s by %s", document_id, owner.id, signer.org_id)
+    return Issued(document, signed)
+
+
+def of_owner(session: Session, owner_id: str) -> Sequence[IssuedDocument]:
+    return session.scalars(
+        select(IssuedDocument)
+        .where(IssuedDocument.owner_id == owner_id)
+        .order_by(IssuedDocument.issued_at.desc())
+    ).all()
+
+
+def revoke(session: Session, owner_id: str, document_id: str, now: datetime) -> IssuedDocument:
+    document = session.get(IssuedDocument, document_id) if len(document_id) <= 32 else None
+    if document is None or document.owner_id != owner_id:
+        raise DocumentNotFoundError(document_id)
+    if document.revoked_at is None:
+        document.revoked_at = now
+        document.revoked_reason = "owner"
+        session.flush()
+        logger.info("document %s revoked by its owner", document.id)
+    return document
+
+
+def revoke_all(session: Session, owner_id: str, now: datetime, reason: str) -> int:
+    """Every document of the owner revoked and let go of its owner (account deletion)."""
+    count = 0
+    for document in of_owner(session, owner_id):
+        if document.revoked_at is None:
+            document.revoked_at = now
+            document.revoked_reason = reason
+        document.owner_id = None
+        document.shown_name = None
+        count += 1
+    session.flush()
+    return count
+
+
+def find(session: Session, document_id: str) -> IssuedDocument | None:
+    return session.get(IssuedDocument, document_id)
+
+
+def check(document: IssuedDocument, data: bytes) -> Verdict:
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        return Verdict.DIFFERENT
+    return Verdict.REVOKED if document.revoked_at else Verdict.EXACT
+
+
+def by_content(session: Session, data: bytes) -> IssuedDocument | None:
+    digest = hashlib.sha256(data).hexdigest()
+    return session.scalars(select(IssuedDocument).where(IssuedDocument.sha256 == digest)).first()

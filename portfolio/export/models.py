@@ -1,0 +1,56 @@
+"""Issued portfolio documents: what a verifier may learn about one, and its hash.
+
+The document itself is never stored: it holds the owner's portfolio in plaintext. Kept
+are its SHA-256 (to tell whether an uploaded file is exactly what was issued), who
+issued it, when, how many items and how many of them verified, and whether the owner
+revoked it. The owner's name is kept only when they allowed the verification page to
+show it. After the owner's account is deleted the row stays, revoked and without owner,
+so that the page can say so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portfolio.db import Base, utcnow
+
+
+class IssuedDocument(Base):
+    __tablename__ = "issued_documents"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # shown as XXXX-XXXX-...
+    owner_id: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    municipality_id: Mapped[str | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL")
+    )
+    issuer_name: Mapped[str] = mapped_column(String(120))
+    certificate_sha256: Mapped[str] = mapped_column(String(64))
+    audience: Mapped[str] = mapped_column(String(16))
+    languages: Mapped[str] = mapped_column(String(16))  # "nl" or "nl+ar"
+    sections: Mapped[str] = mapped_column(String(120))
+    item_count: Mapped[int] = mapped_column(Integer)
+    verified_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    shown_name: Mapped[str | None] = mapped_column(String(80))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_reason: Mapped[str | None] = mapped_column(String(16))  # owner, account_deleted
+
+
+class ServiceCertificate(Base):
+    """The service's own certificate, for owners with no municipality to sign for them."""
+
+    __tablename__ = "service_certificates"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # "pdf"
+    name: Mapped[str] = mapped_column(String(120))
+    certificate: Mapped[bytes] = mapped_column(LargeBinary)
+    key_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    development: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
