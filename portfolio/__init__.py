@@ -129,7 +129,10 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.pip.views import bp as plan_bp
     from portfolio.progress.views import bp as progress_bp
     from portfolio.pwa.views import bp as pwa_bp
-    from portfolio.sharing import suggestion_views  # noqa: F401  (routes on both blueprints)
+    from portfolio.sharing import (
+        handback_views,  # noqa: F401  (routes on both blueprints)
+        suggestion_views,  # noqa: F401  (routes on both blueprints)
+    )
     from portfolio.sharing.recipient_views import bp as clients_bp
     from portfolio.sharing.views import bp as sharing_bp
 

@@ -51,6 +51,8 @@ class Settings:
     totp_issuer: str = "Portfolio"
     # Who signs a portfolio document for an owner with no municipality connected.
     service_name: str = "Portfolio"
+    # How long the operator keeps backups; the deletion receipt tells the owner.
+    backup_retention_days: int = 35
 
     @property
     def max_content_length(self) -> int:
@@ -158,6 +160,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=int(env_vars.get("TRUSTED_PROXIES", 0)),
         totp_issuer=env_vars.get("TOTP_ISSUER", "Portfolio"),
         service_name=env_vars.get("SERVICE_NAME", "Portfolio"),
+        backup_retention_days=int(env_vars.get("BACKUP_RETENTION_DAYS", 35)),
     )
     check(settings)
     return settings

@@ -12,6 +12,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import fontpkg
@@ -74,3 +75,14 @@ def build(cache_dir: Path = CACHE_DIR) -> list[Path]:
         made.append(target)
         logger.info("made the bold instance of %s", face.family)
     return made
+
+
+@cache
+def covered() -> frozenset[int]:
+    """Every code point one of the faces has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for face in faces():
+        points.update(TTFont(str(face.source), lazy=True).getBestCmap())
+    return frozenset(points)

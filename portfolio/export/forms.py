@@ -11,6 +11,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portfolio import i18n
+from portfolio.accounts.forms import ConfirmPassphraseForm
 from portfolio.entries.forms import CheckboxList, select_choices
 from portfolio.export.document import AUDIENCE_LABELS, NAME_LENGTH, SECTION_LABELS
 from portfolio.forms import BaseForm, no_control_characters, single_line
@@ -74,7 +75,7 @@ class DocumentForm(BaseForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
+        ok = bool(super().validate(extra_validators))
         if not self.sections.data:
             self.sections.errors = [*self.sections.errors, _l("Please choose at least one part.")]
             ok = False
@@ -100,4 +101,11 @@ class UploadForm(BaseForm):
     document = FileField(
         _l("The PDF you received"),
         validators=[FileRequired(_l("Please choose the PDF file."))],
+    )
+
+
+class DeleteAccountForm(ConfirmPassphraseForm):
+    understood = BooleanField(
+        _l("I understand that my portfolio is gone for good, and nobody can bring it back"),
+        validators=[DataRequired(_l("Please tick the box to show you understand."))],
     )

@@ -46,7 +46,7 @@ def sign(pdf: bytes, key: SigningKey, certificate: x509.Certificate, *, reason: 
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=private,
-        cert_registry=SimpleCertificateStore.from_certs([cert]),
+        cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
     )
     out = io.BytesIO()
     signers.sign_pdf(

@@ -11,6 +11,7 @@ seconds. Tigrinya (Ge'ez) needs no shaping, only its font.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from portfolio.pip import forms as pip_forms
 from portfolio.progress.assessment import SCALE
 from portfolio.progress.language import SKILLS
 
+logger = logging.getLogger(__name__)
 MARGIN = 18
 INK = (33, 37, 41)
 MUTED = (90, 98, 106)
@@ -152,14 +154,19 @@ class Document(FPDF):
             self.add_font(face.family, "B", str(bold or face.source))
         self.set_fallback_fonts(["noto-arabic", "noto-ethiopic"], exact_match=False)
         self.alias_nb_pages("{pages}")
+        self.used: set[str] = set()  # every character written, to check the fonts cover it
+
+    def missing_glyphs(self) -> set[str]:
+        return {c for c in self.used if not c.isspace() and ord(c) not in fonts.covered()}
 
     # -- text ---------------------------------------------------------------
     def _shaping_for(self, text: str) -> bool:
+        self.used.update(text)
         shaped = bool(ARABIC.search(text))
         self.set_text_shaping(shaped)
         return shaped
 
-    def line(
+    def write_line(
         self,
         text: str,
         *,
@@ -190,19 +197,19 @@ class Document(FPDF):
         """A Dutch text and, side by side with it, the same in the owner's language."""
         dutch, other = pair
         if not other:
-            self.line(dutch, size=size, bold=bold, colour=colour, rtl=False)
+            self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False)
             return
         if self.get_y() > self.page_break_trigger - size:
             self.add_page()
         half = (self.w - self.l_margin - self.r_margin) / 2
         top, left = self.get_y(), self.l_margin
         self.set_right_margin(self.w - left - half + 2)
-        self.line(dutch, size=size, bold=bold, colour=colour, rtl=False)
+        self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False)
         below = self.get_y()
         self.set_right_margin(MARGIN)
         self.set_left_margin(left + half + 2)
         self.set_y(top)
-        self.line(other, size=size, bold=bold, colour=colour, rtl=self.labels.rtl)
+        self.write_line(other, size=size, bold=bold, colour=colour, rtl=self.labels.rtl)
         self.set_left_margin(left)
         self.set_y(max(below, self.get_y()))
 
@@ -265,7 +272,7 @@ def _cover(doc: Document, contents: Contents) -> None:
     doc.ln(1)
     doc.pair(labels.both(SUBTITLE), size=12, colour=MUTED)
     doc.ln(10)
-    doc.line(contents.choice.shown_name, size=22, bold=True)
+    doc.write_line(contents.choice.shown_name, size=22, bold=True)
     doc.ln(6)
     doc.fact(MADE_FOR, labels.both(AUDIENCE_LABELS[contents.choice.audience]))
     doc.fact(ISSUED_ON, labels.day(contents.issued_on))
@@ -276,7 +283,7 @@ def _cover(doc: Document, contents: Contents) -> None:
     doc.set_left_margin(MARGIN + 44)
     doc.set_y(top)
     doc.fact(DOCUMENT_ID, identity.document_id)
-    doc.line(labels.both(CHECK_IT)[0], size=9, colour=MUTED)
+    doc.write_line(labels.both(CHECK_IT)[0], size=9, colour=MUTED)
     doc.set_text_shaping(False)
     doc.set_font("noto", "", 9)
     doc.set_text_color(*ACCENT)
@@ -287,7 +294,7 @@ def _cover(doc: Document, contents: Contents) -> None:
     doc.set_y(max(doc.get_y(), top + 42))
     other = labels.both(CHECK_IT)[1]
     if other:
-        doc.line(other, size=9, colour=MUTED, rtl=labels.rtl)
+        doc.write_line(other, size=9, colour=MUTED, rtl=labels.rtl)
     doc.ln(6)
     doc.pair(labels.both(TRUST_HEADING), size=11, bold=True)
     doc.pair(labels.both(SELF_DECLARED), size=9.5)
@@ -329,7 +336,9 @@ def _choice(pairs: Sequence[tuple[str, Any]], value: Any) -> LazyString | str:
 def _both_in_cell(doc: Document, text: LazyString | str) -> str:
     """Two languages in one table cell, one under the other."""
     dutch, other = _named(doc, text)
-    return f"{dutch}\n{other}" if other else dutch
+    shown = f"{dutch}\n{other}" if other else dutch
+    doc.used.update(shown)
+    return shown
 
 
 def _best_exam(exams: Sequence[Record], skill: str) -> Record | None:
@@ -388,7 +397,7 @@ def _goals(doc: Document, contents: Contents) -> None:
     if not contents.goals:
         doc.pair(doc.labels.both(NOTHING), size=10, colour=MUTED)
     for item, goal in contents.goals:
-        doc.line(goal.title, size=11, bold=True, colour=GOOD)
+        doc.write_line(goal.title, size=11, bold=True, colour=GOOD)
         if goal.steps:
             doc.pair(
                 doc.labels.both(STEPS_DONE, done=goal.steps_done, total=len(goal.steps)),
@@ -456,7 +465,7 @@ def _record_block(
         doc.set_left_margin(MARGIN + THUMB_MM + 5)
         doc.set_y(top)
     if title:
-        doc.line(title, size=11.5, bold=True)
+        doc.write_line(title, size=11.5, bold=True)
     for name, label, choices in shown:
         doc.fact(label, _value(doc, name, choices, record.fields.get(name)))
     _trust(doc, record)
@@ -484,7 +493,7 @@ def _experience(doc: Document, contents: Contents) -> None:
         title = " · ".join(
             filter(None, (str(f.get("role") or ""), str(f.get("organisation") or "")))
         )
-        doc.line(title, size=11.5, bold=True)
+        doc.write_line(title, size=11.5, bold=True)
         doc.fact(
             _l("Kind"),
             _value(doc, "experience_type", rf.EXPERIENCE_TYPES, f.get("experience_type")),
@@ -553,7 +562,7 @@ def _plan(doc: Document, contents: Contents) -> None:
         doc.ln(2)
         doc.pair(doc.labels.both(AGREEMENTS), size=12, bold=True)
         for agreement in version.content.agreements:
-            doc.line(f"• {agreement.description}", size=10.5)
+            doc.write_line(f"• {agreement.description}", size=10.5)
             details = [
                 _named(doc, _choice(pip_forms.PARTIES_FOR_OTHERS, agreement.party.value)),
                 *([doc.labels.day(agreement.due)] if agreement.due else []),
@@ -590,6 +599,12 @@ class Attachment:
 
 def render(contents: Contents, identity: Identity, attachments: Sequence[Attachment] = ()) -> bytes:
     """The unsigned PDF."""
+    return bytes(compose(contents, identity, attachments).output())
+
+
+def compose(
+    contents: Contents, identity: Identity, attachments: Sequence[Attachment] = ()
+) -> Document:
     doc = Document(identity, Labels(contents.choice.second_language))
     _cover(doc, contents)
     doc.add_page()
@@ -604,4 +619,9 @@ def render(contents: Contents, identity: Identity, attachments: Sequence[Attachm
             mime_type=attachment.media_type,
             modification_date=None,
         )
-    return bytes(doc.output())
+    missing = doc.missing_glyphs()
+    if missing:
+        logger.warning(
+            "document %s lacks glyphs for %d characters", identity.document_id, len(missing)
+        )
+    return doc

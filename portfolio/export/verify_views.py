@@ -52,11 +52,11 @@ def start() -> str | Response:
 
 
 def _not_a_number() -> str:
-    return _("This is not a document number. It has 16 letters and digits.")
+    return str(_("This is not a document number. It has 16 letters and digits."))
 
 
 def _unknown() -> str:
-    return _("No document has this number. Please check it and try again.")
+    return str(_("No document has this number. Please check it and try again."))
 
 
 @bp.route("/verify/<document_id>", methods=["GET", "POST"])
@@ -90,7 +90,7 @@ def document(document_id: str) -> str | Response:
 
 
 def _not_a_pdf() -> str:
-    return _("This file is not a PDF. Please choose the PDF document you received.")
+    return str(_("This file is not a PDF. Please choose the PDF document you received."))
 
 
 @bp.route("/issuers/<municipality_id>")

@@ -4,20 +4,24 @@ log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template
+from datetime import datetime
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portfolio.accounts.access import current_user_key, roles
+from portfolio.accounts.access import current_user_key, public, roles
 from portfolio.accounts.errors import InvalidCredentialsError
 from portfolio.accounts.forms import ConfirmPassphraseForm
 from portfolio.accounts.models import Role
 from portfolio.accounts.services import authenticate
-from portfolio.accounts.web import account_key, vault_context
+from portfolio.accounts.web import account_key, clear_session_cookie, vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries.record_views import blob_store
-from portfolio.export import data
+from portfolio.export import data, erasure
+from portfolio.export.forms import DeleteAccountForm
 from portfolio.extensions import limiter
 from portfolio.sharing import audit
 from portfolio.sharing.models import Action
@@ -55,3 +59,41 @@ def download() -> str | Response:
             response.headers["Cache-Control"] = "no-store"
             return response
     return render_template("export/download.html", form=form)
+
+
+RECEIPT_KEY = "erasure_receipt"
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@limiter.limit(EXPORT_RATE, key_func=account_key, methods=["POST"])
+@roles(Role.OWNER)
+def delete_account() -> str | Response:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            authenticate(dbs(), vault_context(), current_user.username, form.current.data)
+        except InvalidCredentialsError:
+            form.current.errors = [_("This passphrase is not right. Please try again.")]
+        else:
+            erased = erasure.erase(dbs(), current_user._get_current_object(), utcnow())
+            db.session.commit()
+            erasure.remove_blobs(blob_store(), erased.blob_ids)
+            flask_session.clear()
+            flask_session[RECEIPT_KEY] = erased.receipt.to_json()
+            return clear_session_cookie(redirect(url_for("export.account_deleted")))
+    return render_template("export/delete.html", form=form)
+
+
+@bp.route("/account/deleted")
+@public
+def account_deleted() -> str | Response:
+    """The final receipt, shown once (it lives only in the signed session cookie)."""
+    receipt = flask_session.pop(RECEIPT_KEY, None)
+    if not isinstance(receipt, dict):
+        return redirect(url_for("pages.index"))
+    return render_template(
+        "export/deleted.html",
+        receipt=receipt,
+        at=datetime.fromisoformat(str(receipt.get("at"))),
+        backup_days=current_app.extensions["portfolio.settings"].backup_retention_days,
+    )

@@ -217,3 +217,10 @@ class SuggestGoalForm(BaseForm):
 
 class SuggestionAnswerForm(BaseForm):
     decision = HiddenField(validators=[AnyOf(["take", "decline"])])
+
+
+class HandbackConfirmForm(ConfirmCodeForm):
+    same = BooleanField(
+        _l("The newcomer's screen shows the same fingerprint"),
+        validators=[DataRequired(_l("Please compare the fingerprint with the newcomer's screen."))],
+    )

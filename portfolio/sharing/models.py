@@ -37,6 +37,7 @@ class Relation(enum.StrEnum):
 class CodePurpose(enum.StrEnum):
     STAFF = "staff"  # a regievoerder shows it; the newcomer enters it
     INVITE = "invite"  # a newcomer gives it to a supporter
+    HANDBACK = "handback"  # a newcomer who lost everything shows it to their regievoerder
 
 
 class Action(enum.StrEnum):
@@ -56,7 +57,9 @@ class Action(enum.StrEnum):
     CONNECT = "connect"
     DISCONNECT = "disconnect"
     DENY = "deny"
-    EXPORT = "export"  # the owner downloaded all their data
+    EXPORT = "export"  # the owner downloaded all their data, or made a document
+    ERASE = "erase"  # the owner deleted their account
+    HANDBACK = "handback"  # a regievoerder handed shared items back to a new account
 
 
 class ConnectCode(Base):

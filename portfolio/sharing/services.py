@@ -56,7 +56,11 @@ logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = keys.CROCKFORD
 CODE_LENGTH = 8  # 40 bits; short-lived, single-use and rate-limited
-CODE_TTL = {CodePurpose.STAFF: timedelta(minutes=15), CodePurpose.INVITE: timedelta(days=2)}
+CODE_TTL = {
+    CodePurpose.STAFF: timedelta(minutes=15),
+    CodePurpose.INVITE: timedelta(days=2),
+    CodePurpose.HANDBACK: timedelta(minutes=30),
+}
 MAX_GRANT = timedelta(days=3 * 366)  # the integration term; never "no end date"
 
 
@@ -75,7 +79,7 @@ def normalise_code(typed: str) -> str:
     return cleaned
 
 
-def _code_hash(normalised: str) -> str:
+def code_hash_of(normalised: str) -> str:
     return hashlib.sha256(b"portfolio/connect-code/v1:" + normalised.encode()).hexdigest()
 
 
@@ -92,7 +96,7 @@ def issue_code(
     )
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     row = ConnectCode(
-        code_hash=_code_hash(raw),
+        code_hash=code_hash_of(raw),
         issuer_id=issuer.id,
         purpose=purpose.value,
         relation=relation.value,
@@ -137,7 +141,7 @@ def check_staff_key(staff: User) -> None:
 
 
 def look_up_code(session: Session, typed: str, redeemer: User, now: datetime) -> CodeHolder:
-    query = select(ConnectCode).where(ConnectCode.code_hash == _code_hash(normalise_code(typed)))
+    query = select(ConnectCode).where(ConnectCode.code_hash == code_hash_of(normalise_code(typed)))
     row = session.scalars(query).first()
     if (
         row is None
@@ -170,10 +174,10 @@ def redeem_code(session: Session, typed: str, redeemer: User, now: datetime) -> 
         owner, recipient = redeemer, holder.issuer
     else:
         owner, recipient = holder.issuer, redeemer
-    return _connect(session, redeemer, owner.id, recipient.id, holder.code.relation, now)
+    return connect(session, redeemer, owner.id, recipient.id, holder.code.relation, now)
 
 
-def _connect(
+def connect(
     session: Session, actor: User, owner_id: str, recipient_id: str, relation: str, now: datetime
 ) -> Connection:
     """The connection between an owner and a recipient (made if new), in the owner's log."""
@@ -778,7 +782,7 @@ def answer_handover(
         raise GrantNotFoundError(row.id)
     session.expire(row)
     if accept:
-        _connect(session, owner, owner.id, row.to_id, Relation.REGIEVOERDER.value, now)
+        connect(session, owner, owner.id, row.to_id, Relation.REGIEVOERDER.value, now)
     session.flush()
     return row
 

@@ -561,12 +561,16 @@ ACTION_LABELS = {
     Action.DECIDE.value: _l("Answered a proposal for your plan"),
     Action.MEETING.value: _l("Planned or wrote about a progress meeting"),
     Action.EXPORT.value: _l("Downloaded all the data"),
+    Action.ERASE.value: _l("Deleted the account"),
+    Action.HANDBACK.value: _l("Handed shared items back to a new account"),
 }
 # Whole phrases per action and object: no sentences glued from parts.
 EVENT_LABELS = {
     (Action.READ.value, "item"): _l("Opened an item"),
     (Action.READ.value, "file"): _l("Opened a file"),
     (Action.PROPOSE.value, "goal"): _l("Suggested a goal"),
+    (Action.EXPORT.value, "document"): _l("Made a portfolio document"),
+    (Action.REVOKE.value, "document"): _l("Revoked a portfolio document"),
 }
 
 
