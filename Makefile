@@ -86,6 +86,7 @@ bench: $(STAMP) translations fonts
 	$(BIN)/python -m tests.perf.bench_login
 	$(BIN)/python -m tests.perf.bench_pages
 	$(BIN)/python -m tests.perf.bench_portfolio
+	$(BIN)/python -m tests.perf.bench_document
 
 clean:
 	rm -rf $(VENV) node_modules build translations/*/LC_MESSAGES/*.mo .pytest_cache .mypy_cache .ruff_cache
