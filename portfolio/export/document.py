@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -34,6 +34,7 @@ from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 MAX_ITEMS = 200
 NAME_LENGTH = 80
 
@@ -239,16 +240,12 @@ def _domains(
         entries.list_items(session, owner_id, ItemKind.SELF_ASSESSMENT),
         key=lambda i: i.created_at,
     )
-    first = (
-        SelfAssessment.from_json(entries.read_data(assessments[0], user_key))
-        if assessments
-        else None
-    )
-    last = (
-        SelfAssessment.from_json(entries.read_data(assessments[-1], user_key))
-        if assessments
-        else None
-    )
+
+    def read(item: Item) -> SelfAssessment:
+        return SelfAssessment.from_json(entries.read_data(item, user_key))
+
+    first = _opened(assessments[0], read) if assessments else None
+    last = _opened(assessments[-1], read) if assessments else None
     scores = []
     for domain in entries.life_domains(session):
         if domain.sensitive and not choice.include_sensitive_domains:
@@ -263,6 +260,16 @@ def _domains(
             )
         )
     return scores
+
+
+def _opened(item: Item, read: Callable[[Item], T]) -> T | None:
+    """What ``read`` makes of an item, or None (logged) when it does not open or fit: one
+    broken item leaves itself out, not the whole document."""
+    try:
+        return read(item)
+    except (DecryptError, InvalidContentError):
+        logger.error("item %s left out of a document: it does not open", item.id)
+        return None
 
 
 def gather(
@@ -289,21 +296,34 @@ def gather(
     def wanted(section: Section, kind: ItemKind) -> list[Item]:
         return by_kind.get(kind.value, []) if section in choice.sections else []
 
-    goals = []
-    for item in wanted(Section.GOALS, ItemKind.GOAL):
-        goal = Goal.from_json(entries.read_data(item, user_key))
-        if goal.status is GoalStatus.DONE:
-            goals.append((item, goal))
+    def records_of(section: Section, kind: ItemKind, *, picture: bool) -> list[Record]:
+        found = (
+            _opened(i, lambda i: _record(session, store, i, user_key, picture=picture))
+            for i in wanted(section, kind)
+        )
+        return [r for r in found if r is not None]
+
+    def goal_of(item: Item) -> Goal:
+        return Goal.from_json(entries.read_data(item, user_key))
+
+    goals = [
+        (item, goal)
+        for item in wanted(Section.GOALS, ItemKind.GOAL)
+        if (goal := _opened(item, goal_of)) is not None and goal.status is GoalStatus.DONE
+    ]
     language = None
     if Section.LANGUAGE in choice.sections:
         latest = _latest(entries.list_items(session, owner_id, ItemKind.LANGUAGE_LEVEL))
         if latest is not None:
-            language = LanguageLevels.from_json(entries.read_data(latest, user_key))
+            language = _opened(
+                latest, lambda i: LanguageLevels.from_json(entries.read_data(i, user_key))
+            )
     plan = None
     if Section.PIP in choice.sections:
         versions = [
-            Version.from_json(entries.read_data(i, user_key))
+            v
             for i in entries.list_items(session, owner_id, ItemKind.PIP)
+            if (v := _opened(i, lambda i: Version.from_json(entries.read_data(i, user_key))))
         ]
         plan = max(versions, key=lambda v: v.number, default=None)
     return Contents(
@@ -315,18 +335,9 @@ def gather(
             else []
         ),
         language=language,
-        exams=[
-            _record(session, store, i, user_key, picture=False)
-            for i in wanted(Section.LANGUAGE, ItemKind.EXAM_RESULT)
-        ],
+        exams=records_of(Section.LANGUAGE, ItemKind.EXAM_RESULT, picture=False),
         goals=goals,
-        certificates=[
-            _record(session, store, i, user_key, picture=True)
-            for i in wanted(Section.CERTIFICATES, ItemKind.CERTIFICATE)
-        ],
-        experience=[
-            _record(session, store, i, user_key, picture=False)
-            for i in wanted(Section.EXPERIENCE, ItemKind.EXPERIENCE)
-        ],
+        certificates=records_of(Section.CERTIFICATES, ItemKind.CERTIFICATE, picture=True),
+        experience=records_of(Section.EXPERIENCE, ItemKind.EXPERIENCE, picture=False),
         plan=plan,
     )

@@ -90,6 +90,7 @@ PIP_VERSION = _l("Version %(number)d")
 AGREEMENTS = _l("Agreements")
 NOTHING = _l("Nothing yet.")
 PAGE = _l("Page %(page)s of %(pages)s")
+KIND = _l("Kind")
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,13 @@ class Labels:
         self._cache: dict[tuple[str, str], str] = {}
 
     def _in(self, locale: str, text: LazyString, values: dict[str, Any]) -> str:
-        key = (locale, text._args[0] if hasattr(text, "_args") else str(id(text)))
-        if not values and key in self._cache:
+        msgid = getattr(text, "_args", (None,))[0]  # flask-babel keeps the msgid there
+        key = (locale, msgid) if isinstance(msgid, str) and not values else None
+        if key is not None and key in self._cache:
             return self._cache[key]
         with force_locale(locale):
             result = str(text) % values if values else str(text)
-        if not values:
+        if key is not None:
             self._cache[key] = result
         return result
 
@@ -425,7 +427,7 @@ def _trust(doc: Document, record: Record) -> None:
 # The facts a document shows of each kind, with labels that suit a reader (the forms ask
 # questions of the owner instead).
 CERTIFICATE_FIELDS: tuple[tuple[str, LazyString, Sequence[tuple[str, Any]] | None], ...] = (
-    ("certificate_type", _l("Kind"), rf.CERTIFICATE_TYPES),
+    ("certificate_type", KIND, rf.CERTIFICATE_TYPES),
     ("issuer", _l("Issued by"), None),
     ("issued_on", _l("Date"), None),
     ("level", _l("Level"), None),
@@ -495,7 +497,7 @@ def _experience(doc: Document, contents: Contents) -> None:
         )
         doc.write_line(title, size=11.5, bold=True)
         doc.fact(
-            _l("Kind"),
+            KIND,
             _value(doc, "experience_type", rf.EXPERIENCE_TYPES, f.get("experience_type")),
         )
         start = _value(doc, "started_on", None, f.get("started_on"))

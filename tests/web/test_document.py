@@ -277,3 +277,18 @@ def test_others_cannot_revoke_or_download_credentials(app: Flask, verified, make
     own = owner.get(f"/items/{cert_id}/credentials/{endorsement}")
     assert own.status_code == 200 and own.headers["Content-Type"] == "application/vc+jwt"
     assert staff.get(f"/items/{cert_id}/credentials/{endorsement}").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("audience", ["employer", "school", "municipality", "other"])
+def test_each_audience_gets_its_default_parts(app: Flask, verified, audience: str) -> None:
+    from portfolio.export.document import DEFAULT_SECTIONS, Audience
+
+    owner, *_ = verified
+    page = owner.get(f"/documents/new/{audience}").get_data(as_text=True)
+    sections = [s for s in HEADINGS if is_checked(page, s)]
+    expected = DEFAULT_SECTIONS[Audience(audience)]
+    assert set(sections) == {s.value for s in expected}
+    data = {**EMPLOYER, "audience": audience, "sections": sections}
+    text = text_of(make_document(owner, data, audience=audience).data)
+    for section, heading in HEADINGS.items():
+        assert (heading in text) == (section in sections), (audience, section)
