@@ -4,9 +4,13 @@ and a signature can be checked against a trusted certificate."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -16,7 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -24,6 +28,19 @@ from portfolio.vault.certificates import SigningKey
 
 logger = logging.getLogger(__name__)
 FIELD = "PortfolioSignature"
+T = TypeVar("T")
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """pyHanko works with asyncio. A thread that already runs an event loop (a test
+    driving a browser, an async server) cannot start another, so there the coroutine runs
+    in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 @dataclass(frozen=True)
@@ -49,17 +66,17 @@ def sign(pdf: bytes, key: SigningKey, certificate: x509.Certificate, *, reason: 
         cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
     )
     out = io.BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)),
-        signers.PdfSignatureMetadata(
-            field_name=FIELD,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            md_algorithm="sha256",
-            reason=reason,
-            location="NL",
-        ),
-        signer=signer,
-        output=out,
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location="NL",
+    )
+    _run(
+        lambda: signers.async_sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer, output=out
+        )
     )
     return out.getvalue()
 
@@ -71,10 +88,8 @@ def check(pdf: bytes, trusted_der: bytes) -> SignatureCheck | None:
         signatures = reader.embedded_signatures
         if not signatures:
             return None
-        status = validate_pdf_signature(
-            signatures[0],
-            ValidationContext(trust_roots=[asn1_x509.Certificate.load(trusted_der)]),
-        )
+        context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(trusted_der)])
+        status = _run(lambda: async_validate_pdf_signature(signatures[0], context))
     except (PdfError, ValueError, KeyError, TypeError) as error:
         logger.info("signature could not be read: %s", type(error).__name__)
         return None

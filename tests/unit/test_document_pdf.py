@@ -5,6 +5,7 @@ reads back (zbarimg) as the verification address."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 from datetime import UTC, date, datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from PIL import Image, ImageStat
+from pypdf import PdfReader
 
 from portfolio.entries.goals import Goal, GoalStatus, Step
 from portfolio.entries.models import Item
@@ -53,6 +55,12 @@ def item(kind: str, domain: str | None = "work") -> Item:
         created_at=WHEN,
         updated_at=WHEN,
     )
+
+
+def _thumbnail() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 226), "#c8dcf0").save(out, "JPEG")
+    return out.getvalue()
 
 
 def contents(second: str | None, words: str) -> Contents:
@@ -103,6 +111,7 @@ def contents(second: str | None, words: str) -> Contents:
                     "level": "B1",
                 },
                 Trust([verified]),
+                thumbnail=_thumbnail(),
             )
         ],
         experience=[
@@ -164,6 +173,8 @@ def test_pages_render_and_the_code_reads_back(app: Flask, second, tmp_path: Path
     for page in pages:
         with Image.open(page) as image:
             assert ImageStat.Stat(image.convert("L")).stddev[0] > 10  # not blank
+    images = [image for page in PdfReader(tmp_path / "doc.pdf").pages for image in page.images]
+    assert len(images) == 2  # the QR code and the certificate's photo
     read = subprocess.run(
         ["zbarimg", "--quiet", "--raw", str(pages[0])], capture_output=True, text=True, check=True
     )
