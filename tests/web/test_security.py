@@ -209,3 +209,11 @@ def test_rate_limits_stored_in_redis(app_factory) -> None:
     assert statuses[-1] == 429
     assert any(b"login" in key or b"LIMITER" in key.upper() for key in store.keys("*"))
     store.flushdb()
+
+
+def test_rate_limit_on_the_public_verification_page(app_factory) -> None:
+    """Anyone may check a document, but not guess numbers or upload files endlessly."""
+    app = app_factory(ratelimit_enabled=True)
+    client = app.test_client()
+    looks = [client.get("/verify?number=0000-0000-0000-0000").status_code for _ in range(62)]
+    assert looks[:60] == [200] * 60 and looks[-1] == 429
