@@ -53,6 +53,9 @@ class Settings:
     service_name: str = "Portfolio"
     # How long the operator keeps backups; the deletion receipt tells the owner.
     backup_retention_days: int = 35
+    # PEM bundle of the roots whose signatures make a PDF certificate "issued by the
+    # source" (for example PKIoverheid); none: that trust level is not given.
+    source_trust_roots: Path | None = None
 
     @property
     def max_content_length(self) -> int:
@@ -161,6 +164,9 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         totp_issuer=env_vars.get("TOTP_ISSUER", "Portfolio"),
         service_name=env_vars.get("SERVICE_NAME", "Portfolio"),
         backup_retention_days=int(env_vars.get("BACKUP_RETENTION_DAYS", 35)),
+        source_trust_roots=(
+            Path(env_vars["SOURCE_TRUST_ROOTS"]) if env_vars.get("SOURCE_TRUST_ROOTS") else None
+        ),
     )
     check(settings)
     return settings
@@ -176,5 +182,7 @@ def check(settings: Settings) -> None:
         raise ConfigError(
             "production needs REDIS_URL: in-memory rate limits count per worker process"
         )
+    if settings.source_trust_roots is not None and not settings.source_trust_roots.is_file():
+        raise ConfigError("SOURCE_TRUST_ROOTS must name a PEM file of trusted root certificates")
     if settings.kdf_max_concurrent < 1:
         raise ConfigError("ARGON2_MAX_CONCURRENT must be at least 1")

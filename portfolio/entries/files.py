@@ -11,6 +11,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +39,7 @@ class TooManyFilesError(Exception):
 class StoredFile:
     row: ItemFile
     name: str
+    source: dict[str, Any] | None = None  # the issuer's signature, when it held on upload
 
     @property
     def is_image(self) -> bool:
@@ -60,6 +62,7 @@ def attach(
     user_key: SymmetricKey,
     clean: CleanFile,
     original_name: str | None,
+    source: dict[str, str | None] | None = None,
 ) -> StoredFile:
     """Store a cleaned file (and its thumbnail) encrypted, and name it in the content."""
     item_key, data = open_item(item, user_key)
@@ -80,7 +83,10 @@ def attach(
         envelope = keys.encrypt_file(item_key, clean.thumbnail, item.owner_id, row.thumbnail_id)
         store.put(row.thumbnail_id, envelope)
     name = safe_name(original_name, clean.extension)
-    files.append({"id": row.id, "name": name})
+    entry: dict[str, Any] = {"id": row.id, "name": name}
+    if source:
+        entry["source"] = source  # who signed the PDF, checked against trusted roots
+    files.append(entry)
     seal(item, item_key, records.content(fields, files))
     item.updated_at = utcnow()
     session.add(row)
@@ -89,12 +95,23 @@ def attach(
     return StoredFile(row, name)
 
 
-def files_of(session: Session, item: Item, names: list[dict[str, str]]) -> list[StoredFile]:
+def files_of(session: Session, item: Item, names: list[dict[str, Any]]) -> list[StoredFile]:
     rows = session.scalars(
         select(ItemFile).where(ItemFile.item_id == item.id).order_by(ItemFile.created_at)
     ).all()
-    by_id = {f.get("id"): f.get("name", "") for f in names}
-    return [StoredFile(row, by_id.get(row.id) or safe_name(None, row.extension)) for row in rows]
+    by_id = {f.get("id"): f for f in names}
+    found = []
+    for row in rows:
+        named = by_id.get(row.id, {})
+        source = named.get("source")
+        found.append(
+            StoredFile(
+                row,
+                str(named.get("name") or "") or safe_name(None, row.extension),
+                source if isinstance(source, dict) else None,
+            )
+        )
+    return found
 
 
 def get_file(session: Session, item: Item, file_id: str) -> ItemFile:

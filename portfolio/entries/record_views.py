@@ -32,12 +32,13 @@ from portfolio.entries import files, records, services
 from portfolio.entries.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries.domains import domain_name, named
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.entries.models import Item, ItemFile
+from portfolio.entries.models import Item, ItemFile, ItemKind
 from portfolio.entries.record_forms import RecordForm
 from portfolio.entries.records import RecordKind
 from portfolio.extensions import limiter
 from portfolio.forms import BaseForm
 from portfolio.sharing import comments, endorsements
+from portfolio.uploads import pdfs
 from portfolio.uploads.errors import Rejection, UploadRejected
 from portfolio.uploads.pipeline import CleanFile, FileKind, UploadLimits, clean_upload
 
@@ -67,6 +68,11 @@ AUDIO_REJECTION = _l("This kind of file cannot be used. Please use a photo or a 
 class Upload:
     clean: CleanFile
     name: str | None
+    source: dict[str, str | None] | None = None  # the issuer's signature on a PDF
+
+
+# Kinds whose PDF may carry the issuer's own signature ("issued by the source").
+SOURCE_SIGNED_KINDS = frozenset({ItemKind.CERTIFICATE, ItemKind.EXAM_RESULT})
 
 
 def _settings() -> Settings:
@@ -134,11 +140,16 @@ def _one_upload(spec: RecordKind, storage: FileStorage, errors: list[str]) -> Up
     if not data and not storage.filename:
         return None  # the input was left empty
     try:
-        return Upload(clean_upload(data, _limits(), allowed=spec.files), storage.filename)
+        clean = clean_upload(data, _limits(), allowed=spec.files)
     except UploadRejected as rejected:
         current_app.logger.info("upload refused: %s", rejected.reason.value)
         errors.append(_rejection_text(rejected.reason, spec.files))
         return None
+    roots = _settings().source_trust_roots
+    source = None
+    if roots and clean.kind is FileKind.PDF and spec.kind in SOURCE_SIGNED_KINDS:
+        source = pdfs.source_signature(clean.data, roots)
+    return Upload(clean, storage.filename, source)
 
 
 def _domains() -> list[tuple[str, str]]:
@@ -156,7 +167,9 @@ def _attach_all(item: Item, uploads: list[Upload]) -> bool:
     store = blob_store()
     try:
         for upload in uploads:
-            files.attach(dbs(), store, item, current_user_key(), upload.clean, upload.name)
+            files.attach(
+                dbs(), store, item, current_user_key(), upload.clean, upload.name, upload.source
+            )
     except files.TooManyFilesError:
         return False
     return True

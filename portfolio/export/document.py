@@ -112,10 +112,39 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Source:
+    """The issuer's own signature on the item's PDF, as it held against the trusted roots
+    when the file was uploaded."""
+
+    signer: str
+    organisation: str
+    signed_at: date | None
+
+    @property
+    def name(self) -> str:
+        extra = self.organisation and self.organisation != self.signer
+        return f"{self.signer} ({self.organisation})" if extra else self.signer
+
+    @classmethod
+    def of(cls, files: list[dict[str, Any]]) -> Source | None:
+        for entry in files:
+            found = entry.get("source")
+            if isinstance(found, dict) and isinstance(found.get("signer"), str):
+                try:
+                    day = date.fromisoformat(found["signed_at"]) if found.get("signed_at") else None
+                except (TypeError, ValueError):
+                    day = None
+                return cls(found["signer"], str(found.get("organisation") or ""), day)
+        return None
+
+
+@dataclass(frozen=True)
 class Trust:
-    """How far a claim can be trusted: self-declared, or verified by a regievoerder."""
+    """How far a claim can be trusted: self-declared, verified by a regievoerder, or
+    issued (signed) by the source itself."""
 
     verified: list[endorsements.Verified] = field(default_factory=list)
+    source: Source | None = None
 
     @property
     def holding(self) -> list[endorsements.Verified]:
@@ -223,8 +252,8 @@ def _record(
     session: Session, store: BlobStore, item: Item, user_key: SymmetricKey, *, picture: bool
 ) -> Record:
     item_key, data = entries.open_item(item, user_key)
-    fields, _ = records.split(data)
-    trust = Trust(endorsements.shown(session, item, item_key, data))
+    fields, files = records.split(data)
+    trust = Trust(endorsements.shown(session, item, item_key, data), Source.of(files))
     thumbnail = _thumbnail(session, store, item, item_key) if picture else None
     return Record(item, fields, trust, thumbnail)
 

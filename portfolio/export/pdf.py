@@ -61,6 +61,11 @@ VERIFIED_EXPLAINED = _l(
 )
 VERIFIED_BY = _l("Verified by %(name)s, %(municipality)s, %(date)s")
 SELF_DECLARED_SHORT = _l("Self-declared")
+FROM_SOURCE = _l("Issued by the source: digitally signed by %(signer)s, %(date)s")
+SOURCE_EXPLAINED = _l(
+    "Issued by the source: the PDF of the certificate carries the issuer's own digital "
+    "signature, checked when it was added."
+)
 DOMAINS_HEADING = _l("Summary per life domain")
 DOMAINS_EXPLAINED = _l(
     "How the owner rates their own situation, from 1 (very hard) to 5 (very good)."
@@ -301,6 +306,7 @@ def _cover(doc: Document, contents: Contents) -> None:
     doc.pair(labels.both(TRUST_HEADING), size=11, bold=True)
     doc.pair(labels.both(SELF_DECLARED), size=9.5)
     doc.pair(labels.both(VERIFIED_EXPLAINED), size=9.5, colour=GOOD)
+    doc.pair(labels.both(SOURCE_EXPLAINED), size=9.5, colour=GOOD)
 
 
 def _named(doc: Document, text: LazyString | str) -> Pair:
@@ -413,7 +419,13 @@ def _goals(doc: Document, contents: Contents) -> None:
 
 def _trust(doc: Document, record: Record) -> None:
     holding = record.trust.holding
-    if not holding:
+    source = record.trust.source
+    if source is not None:
+        day = doc.labels.day(source.signed_at) if source.signed_at else ("", None)
+        dutch = doc.labels.both(FROM_SOURCE, signer=source.name, date=day[0])[0]
+        other = doc.labels.both(FROM_SOURCE, signer=source.name, date=day[1] or day[0])[1]
+        doc.pair((dutch, other), size=9.5, bold=True, colour=GOOD)
+    if not holding and source is None:
         doc.pair(doc.labels.both(SELF_DECLARED_SHORT), size=9, colour=MUTED)
         return
     for verified in holding:

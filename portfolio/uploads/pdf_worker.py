@@ -1,9 +1,13 @@
 """Checks one PDF in a process of its own, under hard resource limits.
 
 Started by ``portfolio.uploads.pdfs``: reads the PDF on stdin and prints one JSON line,
-``{"ok": true, "pages": n}`` or ``{"ok": false, "reason": "..."}``. The limits are set
-before pypdf is imported. Nothing from the PDF is ever printed or logged: pypdf's log
-messages (which can quote the file) are switched off, and an unexpected exception writes
+``{"ok": true, "pages": n}`` or ``{"ok": false, "reason": "..."}``. With
+``--trust-roots=FILE`` (a PEM bundle) it checks the issuer's signature instead (pyHanko):
+``{"ok": true, "source": {...}}`` when the last signature covers the whole file, is
+intact and valid and chains to one of those roots, else ``{"ok": true, "source": null}``.
+The limits are set before pypdf is imported. Nothing from the PDF is ever printed or
+logged (the signer's name aside, in signature mode): pypdf's log messages (which can
+quote the file) are switched off, and an unexpected exception writes
 only its class name to stderr and exits with status 3.
 
 It imports nothing from the portfolio package, so it can be started by path with
@@ -21,7 +25,7 @@ import struct
 import sys
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,6 +45,7 @@ MAX_DECODED_BYTES = 400 * 1024 * 1024  # all streams together
 UNEXPECTED_EXIT = 3
 
 Verdict = dict[str, bool | int | str]
+NO_SOURCE: dict[str, object] = {"ok": True, "source": None}
 
 
 def limit_resources(memory_mb: int, cpu_seconds: int) -> None:
@@ -157,6 +162,65 @@ def _streams_of(page: PageObject) -> Iterator[StreamObject]:
                 pending.append((xobject.get("/Resources"), depth + 1))
 
 
+NAME_LENGTH = 120
+
+
+def _clean_name(value: object) -> str:
+    text = value if isinstance(value, str) else ""
+    return "".join(ch for ch in text if ch.isprintable())[:NAME_LENGTH]
+
+
+def check_signature(data: bytes, roots_pem: bytes) -> dict[str, object]:
+    """Who signed this PDF, when the signature holds against the trusted roots."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.general import CMSExtractionError, CMSStructuralError
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [asn1_x509.Certificate.load(der) for _t, _h, der in pem.unarmor(roots_pem, True)]
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        if not signatures or not roots:
+            return NO_SOURCE
+        status = validate_pdf_signature(
+            signatures[-1], ValidationContext(trust_roots=roots, allow_fetching=False)
+        )
+    except (
+        SignatureValidationError,
+        CMSExtractionError,
+        CMSStructuralError,
+        PdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ):
+        return NO_SOURCE
+    holds = (
+        status.intact
+        and status.valid
+        and status.trusted
+        and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    )
+    if not holds or status.signing_cert is None:
+        return NO_SOURCE
+    subject = status.signing_cert.subject.native
+    signed_at = status.signer_reported_dt
+    return {
+        "ok": True,
+        "source": {
+            "signer": _clean_name(subject.get("common_name")),
+            "organisation": _clean_name(subject.get("organization_name")),
+            "signed_at": signed_at.date().isoformat() if signed_at else None,
+        },
+    }
+
+
 def _quiet() -> None:
     """pypdf logs and warns with values taken from the file: none of it may come out."""
     logging.disable(logging.CRITICAL)
@@ -166,6 +230,7 @@ def _quiet() -> None:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-pages", type=int, required=True)
+    parser.add_argument("--trust-roots", default=None)
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-seconds", type=int, required=True)
     return parser.parse_args(argv)
@@ -179,7 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         from pypdf import Configuration, overwrite_configuration
 
         overwrite_configuration(Configuration(jbig2dec_binary=None))  # never start a program
-        verdict = check_pdf(sys.stdin.buffer.read(), arguments.max_pages)
+        data = sys.stdin.buffer.read()
+        verdict: Mapping[str, object]
+        if arguments.trust_roots:
+            with open(arguments.trust_roots, "rb") as roots:
+                verdict = check_signature(data, roots.read())
+        else:
+            verdict = check_pdf(data, arguments.max_pages)
     except MemoryError:
         verdict = _refuse(TOO_COMPLEX)
     except Exception as error:  # the class name only: a message may quote the file

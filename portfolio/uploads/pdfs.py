@@ -78,3 +78,54 @@ def _pages_from(completed: subprocess.CompletedProcess[bytes], max_pages: int) -
     if reason in pdf_worker.REASONS:
         raise UploadRejected(Rejection(reason))
     raise UploadRejected(Rejection.PDF_TOO_COMPLEX)
+
+
+SIGNATURE_TIMEOUT_S = 20.0
+SIGNATURE_MEMORY_MB = 1024  # pyHanko and its certificate validation
+
+
+def source_signature(data: bytes, trust_roots: Path) -> dict[str, str | None] | None:
+    """Who issued a PDF, when its signature holds against the trusted roots (for example
+    PKIoverheid, where DUO and the municipalities sign): ``{"signer", "organisation",
+    "signed_at"}``, else None. Checked in the limited worker; a failure is only None."""
+    command = [
+        sys.executable,
+        "-I",
+        str(WORKER),
+        "--max-pages=0",
+        f"--memory-mb={SIGNATURE_MEMORY_MB}",
+        f"--cpu-seconds={math.ceil(SIGNATURE_TIMEOUT_S) + 1}",
+        f"--trust-roots={trust_roots}",
+    ]
+    try:
+        completed = subprocess.run(  # noqa: S603 - fixed command, the PDF goes to stdin
+            command,
+            input=data,
+            capture_output=True,
+            timeout=SIGNATURE_TIMEOUT_S,
+            env={key: os.environ[key] for key in _PASSED_ENVIRONMENT if key in os.environ},
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning("signature check stopped after %.1f s", SIGNATURE_TIMEOUT_S)
+        return None
+    if completed.returncode != 0:
+        error = completed.stderr.decode("ascii", "replace")
+        logger.warning(
+            "signature check ended with status %s (%s)",
+            completed.returncode,
+            error if _ERROR_NAME.fullmatch(error) else "-",
+        )
+        return None
+    try:
+        source = json.loads(completed.stdout).get("source")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(source, dict) or not isinstance(source.get("signer"), str):
+        return None
+    signed_at = source.get("signed_at")
+    return {
+        "signer": str(source["signer"]),
+        "organisation": str(source.get("organisation") or ""),
+        "signed_at": signed_at if isinstance(signed_at, str) else None,
+    }
