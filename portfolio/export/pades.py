@@ -31,7 +31,7 @@ FIELD = "PortfolioSignature"
 T = TypeVar("T")
 
 
-def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """pyHanko works with asyncio. A thread that already runs an event loop (a test
     driving a browser, an async server) cannot start another, so there the coroutine runs
     in a thread of its own."""
@@ -73,7 +73,7 @@ def sign(pdf: bytes, key: SigningKey, certificate: x509.Certificate, *, reason: 
         reason=reason,
         location="NL",
     )
-    _run(
+    run_coroutine(
         lambda: signers.async_sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer, output=out
         )
@@ -89,7 +89,7 @@ def check(pdf: bytes, trusted_der: bytes) -> SignatureCheck | None:
         if not signatures:
             return None
         context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(trusted_der)])
-        status = _run(lambda: async_validate_pdf_signature(signatures[0], context))
+        status = run_coroutine(lambda: async_validate_pdf_signature(signatures[0], context))
     except (PdfError, ValueError, KeyError, TypeError) as error:
         logger.info("signature could not be read: %s", type(error).__name__)
         return None

@@ -23,6 +23,7 @@ from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 
+from portfolio.export import pades
 from tests.conftest import login
 from tests.web.test_document import EMPLOYER, make_document
 from tests.web.test_records import post_multipart
@@ -103,14 +104,12 @@ def _signed_pdf(signer, signer_key, root) -> bytes:
         cert_registry=SimpleCertificateStore.from_certs([der(signer), der(root)]),
     )
     out = io.BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(bytes(pdf.output()))),
-        signers.PdfSignatureMetadata(
-            field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES
-        ),
-        signer=simple,
-        output=out,
+    metadata = signers.PdfSignatureMetadata(
+        field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES
     )
+    writer = IncrementalPdfFileWriter(io.BytesIO(bytes(pdf.output())))
+    # as the app does it: the browser tests in this process run an event loop
+    pades.run_coroutine(lambda: signers.async_sign_pdf(writer, metadata, signer=simple, output=out))
     return out.getvalue()
 
 
