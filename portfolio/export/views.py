@@ -23,6 +23,8 @@ from portfolio.entries.record_views import blob_store
 from portfolio.export import data, erasure
 from portfolio.export.forms import DeleteAccountForm
 from portfolio.extensions import limiter
+from portfolio.i18n import is_supported
+from portfolio.pages.views import remember_language
 from portfolio.sharing import audit
 from portfolio.sharing.models import Action
 
@@ -75,12 +77,14 @@ def delete_account() -> str | Response:
         except InvalidCredentialsError:
             form.current.errors = [_("This passphrase is not right. Please try again.")]
         else:
+            locale = current_user.locale  # the receipt is read in it, without an account
             erased = erasure.erase(dbs(), current_user._get_current_object(), utcnow())
             db.session.commit()
             erasure.remove_blobs(blob_store(), erased.blob_ids)
             flask_session.clear()
             flask_session[RECEIPT_KEY] = erased.receipt.to_json()
-            return clear_session_cookie(redirect(url_for("export.account_deleted")))
+            response = clear_session_cookie(redirect(url_for("export.account_deleted")))
+            return remember_language(response, locale) if is_supported(locale) else response
     return render_template("export/delete.html", form=form)
 
 

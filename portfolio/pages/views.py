@@ -64,7 +64,11 @@ def set_language() -> str | Response:
     if current_user.is_authenticated:
         set_locale(dbs(), current_user, code)
         db.session.commit()
-    response = redirect(safe_next(url_for("pages.index")))
+    return remember_language(redirect(safe_next(url_for("pages.index"))), code)
+
+
+def remember_language(response: Response, code: str) -> Response:
+    """The language for the pages that follow, also without an account (a cookie)."""
     response.set_cookie(
         LANG_COOKIE,
         code,

@@ -113,6 +113,7 @@ def test_export_for_an_employer_and_verify_it(
     owner.locator("#understood").check()
     owner.locator("main form.stack button[type=submit]").click()
     expect(owner).to_have_url(re.compile("/account/deleted$"))
+    expect(owner.locator("html")).to_have_attribute("lang", lang)  # still their language
     _axe(owner, "deleted", lang)
     verifier.goto(link)
     expect(verifier.locator("main dl strong").first).not_to_have_text(status_before)
