@@ -262,11 +262,7 @@ def create_staff(
     user.municipality_id = municipality.id
     user.must_change_passphrase = True
     org_private = signing.load_org_private_key(
-        ctx.app_keys,
-        signing.OrgSigningKey(
-            municipality.signing_public_key, municipality.signing_private_key_encrypted
-        ),
-        municipality.id,
+        ctx.app_keys, municipality.signing_key, municipality.id
     )
     user.key_certificate = signing.certify_staff_key(
         org_private, municipality.id, user.id, user.public_key

@@ -14,6 +14,7 @@ from portfolio.accounts.errors import WeakPassphraseError
 from portfolio.accounts.models import Role, SessionStage, User
 from portfolio.accounts.services import normalise_username
 from portfolio.accounts.sessions import LiveSession, start_session
+from portfolio.config import Settings
 from portfolio.db import db, dbs
 from portfolio.vault.context import VaultContext
 from portfolio.vault.envelope import SymmetricKey
@@ -21,6 +22,10 @@ from portfolio.vault.envelope import SymmetricKey
 
 def vault_context() -> VaultContext:
     return current_app.extensions["portfolio.vault"]  # type: ignore[no-any-return]
+
+
+def app_settings() -> Settings:
+    return current_app.extensions["portfolio.settings"]  # type: ignore[no-any-return]
 
 
 def set_session_cookie(response: Response, live: LiveSession) -> Response:

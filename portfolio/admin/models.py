@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portfolio.db import Base, new_id, utcnow
+from portfolio.vault.signing import OrgSigningKey
 
 
 class Municipality(Base):
@@ -25,3 +26,8 @@ class Municipality(Base):
     certificate_development: Mapped[bool] = mapped_column(Boolean, default=True)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a cleaned JPEG, at most 600 px
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def signing_key(self) -> OrgSigningKey:
+        """The Ed25519 key pair as stored (the private half encrypted)."""
+        return OrgSigningKey(self.signing_public_key, self.signing_private_key_encrypted)

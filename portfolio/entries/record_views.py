@@ -25,8 +25,7 @@ from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
-from portfolio.accounts.web import account_key
-from portfolio.config import Settings
+from portfolio.accounts.web import account_key, app_settings
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files, records, services
 from portfolio.entries.blobs import BlobNotFoundError, BlobStore
@@ -75,16 +74,12 @@ class Upload:
 SOURCE_SIGNED_KINDS = frozenset({ItemKind.CERTIFICATE, ItemKind.EXAM_RESULT})
 
 
-def _settings() -> Settings:
-    return current_app.extensions["portfolio.settings"]  # type: ignore[no-any-return]
-
-
 def blob_store() -> BlobStore:
-    return BlobStore(_settings().blob_dir)
+    return BlobStore(app_settings().blob_dir)
 
 
 def _limits() -> UploadLimits:
-    return UploadLimits(max_bytes=_settings().max_upload_bytes)
+    return UploadLimits(max_bytes=app_settings().max_upload_bytes)
 
 
 def _kind(slug: str, *, single: bool = False) -> RecordKind:
@@ -104,7 +99,7 @@ def _item(spec: RecordKind, item_id: str) -> Item:
 def _rejection_text(reason: Rejection, allowed: frozenset[FileKind]) -> str:
     if reason is Rejection.UNSUPPORTED and FileKind.AUDIO in allowed:
         return str(AUDIO_REJECTION)
-    return str(REJECTIONS[reason]) % {"mb": _settings().max_upload_bytes // (1024 * 1024)}
+    return str(REJECTIONS[reason]) % {"mb": app_settings().max_upload_bytes // (1024 * 1024)}
 
 
 def _uploads(spec: RecordKind, existing: int = 0) -> tuple[list[Upload], list[str]]:
@@ -145,7 +140,7 @@ def _one_upload(spec: RecordKind, storage: FileStorage, errors: list[str]) -> Up
         current_app.logger.info("upload refused: %s", rejected.reason.value)
         errors.append(_rejection_text(rejected.reason, spec.files))
         return None
-    roots = _settings().source_trust_roots
+    roots = app_settings().source_trust_roots
     source = None
     if roots and clean.kind is FileKind.PDF and spec.kind in SOURCE_SIGNED_KINDS:
         source = pdfs.source_signature(clean.data, roots)
@@ -233,8 +228,8 @@ def _render_form(
         form=form,
         item=item,
         upload_errors=upload_errors,
-        max_mb=_settings().max_upload_bytes // (1024 * 1024),
-        max_bytes=_settings().max_upload_bytes,
+        max_mb=app_settings().max_upload_bytes // (1024 * 1024),
+        max_bytes=app_settings().max_upload_bytes,
     )
 
 
@@ -271,8 +266,8 @@ def _render_show(spec: RecordKind, item: Item | None) -> str:
         files=stored,
         domain=domain_name(item.domain_code or "", item.domain_code or "") if item else "",
         form=EmptyForm(),
-        max_mb=_settings().max_upload_bytes // (1024 * 1024),
-        max_bytes=_settings().max_upload_bytes,
+        max_mb=app_settings().max_upload_bytes // (1024 * 1024),
+        max_bytes=app_settings().max_upload_bytes,
         verified=verified,
         feedback=feedback,
     )

@@ -19,10 +19,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from flask_babel import force_locale, gettext
 
 from portfolio.entries.models import ItemKind
 
 MEDIA_TYPE = "application/vc+jwt"
+LANGUAGE = "nl"
 CONTEXTS = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -86,6 +88,18 @@ def credential(endorsed: Endorsed, base_url: str) -> dict[str, Any]:
     achievement_type = (
         "Assessment" if exam else ACHIEVEMENT_TYPES.get(endorsed.item_type, "Certificate")
     )
+    with force_locale(LANGUAGE):  # a credential is read by anyone: in Dutch, like the PDF
+        description = gettext(
+            "%(title)s: checked against the original by a regievoerder of %(municipality)s.",
+            title=endorsed.title,
+            municipality=endorsed.municipality_name,
+        )
+        narrative = gettext(
+            "%(name)s (%(municipality)s) saw the original and confirmed it on %(date)s.",
+            name=endorsed.endorser_name,
+            municipality=endorsed.municipality_name,
+            date=endorsed.verified_on.isoformat(),
+        )
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
         "achievement": {
@@ -93,17 +107,9 @@ def credential(endorsed: Endorsed, base_url: str) -> dict[str, Any]:
             "type": ["Achievement"],
             "achievementType": achievement_type,
             "name": endorsed.title,
-            "description": (
-                f"{endorsed.title}: gecontroleerd aan de hand van het origineel door een "
-                f"regievoerder van {endorsed.municipality_name}."
-            ),
-            "criteria": {
-                "narrative": (
-                    f"{endorsed.endorser_name} ({endorsed.municipality_name}) heeft het origineel "
-                    f"gezien en op {endorsed.verified_on.isoformat()} bevestigd."
-                )
-            },
-            "inLanguage": "nl",
+            "description": description,
+            "criteria": {"narrative": narrative},
+            "inLanguage": LANGUAGE,
         },
     }
     if endorsed.holder_name:

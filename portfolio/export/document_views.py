@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -21,27 +19,22 @@ from werkzeug.wrappers import Response
 from portfolio import i18n
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.models import Role
-from portfolio.accounts.web import account_key, vault_context
+from portfolio.accounts.web import account_key, app_settings, vault_context
 from portfolio.admin.models import Municipality
-from portfolio.config import Settings
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import records
 from portfolio.entries import services as entries
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.entries.record_views import blob_store
-from portfolio.export import document, issued
+from portfolio.export import credentials, document, issued
 from portfolio.export.document import Audience, Choice, Section
 from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
-from portfolio.export.views import bp
+from portfolio.export.views import attachment, bp
 from portfolio.extensions import limiter
 from portfolio.sharing import audit, endorsements
 from portfolio.sharing.models import Action
 
 DOCUMENT_RATE = "20 per hour"  # per account: each one decrypts, renders and signs
-
-
-def _settings() -> Settings:
-    return current_app.extensions["portfolio.settings"]  # type: ignore[no-any-return]
 
 
 def _default_language() -> str:
@@ -95,7 +88,7 @@ def new_document(audience: str) -> str | Response:
             choice,
             base_url=request.url_root,
             verify_url=url_for("verify.document", document_id="DOCUMENT", _external=True),
-            service_name=_settings().service_name,
+            service_name=app_settings().service_name,
             now=now,
         )
         audit.record(
@@ -107,13 +100,9 @@ def new_document(audience: str) -> str | Response:
             object_id=made.document.id,
         )
         db.session.commit()
-        response = make_response(made.pdf)
-        response.headers["Content-Type"] = "application/pdf"
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="portfolio-{issued.shown_id(made.document.id)}.pdf"'
+        return attachment(
+            made.pdf, "application/pdf", f"portfolio-{issued.shown_id(made.document.id)}.pdf"
         )
-        response.headers["Cache-Control"] = "no-store"
-        return response
     by_section: dict[str, list[document.Candidate]] = {}
     for candidate in found:
         by_section.setdefault(candidate.section.value, []).append(candidate)
@@ -185,10 +174,4 @@ def credential(item_id: str, endorsement_id: str) -> Response:
     token = issued.credential_token(
         vault_context(), org, issued.endorsed(record, found[0], None), request.url_root
     )
-    response = make_response(token)
-    response.headers["Content-Type"] = "application/vc+jwt"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="credential-{endorsement_id}.jwt"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(token.encode(), credentials.MEDIA_TYPE, f"credential-{endorsement_id}.jwt")

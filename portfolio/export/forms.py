@@ -35,10 +35,12 @@ class AudienceForm(BaseForm):
 
 
 def language_choices() -> list[tuple[str, Any]]:
+    dutch = i18n.BY_CODE[i18n.DEFAULT_LOCALE]
     pairs: list[tuple[str, Any]] = [(DUTCH_ONLY, _l("Dutch only"))]
     for language in i18n.LANGUAGES:
         if language.code != i18n.DEFAULT_LOCALE:
-            pairs.append((language.code, f"Nederlands + {language.native_name}"))
+            # Each language named in itself, as in the language switcher.
+            pairs.append((language.code, f"{dutch.native_name} + {language.native_name}"))
     return pairs
 
 

@@ -131,42 +131,28 @@ def signer_for(
     )
 
 
-def trusted_certificate(session: Session, document: IssuedDocument) -> bytes | None:
-    """The certificate the document was signed with, if the issuer still has it."""
-    candidates: list[bytes] = []
-    if document.municipality_id:
-        org = session.get(Municipality, document.municipality_id)
-        if org is not None and org.certificate:
-            candidates.append(org.certificate)
-    else:
-        row = session.get(ServiceCertificate, SERVICE)
-        if row is not None:
-            candidates.append(row.certificate)
-    for der in candidates:
-        if hashlib.sha256(der).hexdigest() == document.certificate_sha256:
-            return der
-    return None
-
-
 def attachments(
     session: Session, contents: Contents, ctx: VaultContext, base_url: str
 ) -> list[pdf.Attachment]:
-    """Each holding endorsement of the chosen items, as a signed credential."""
-    found = []
+    """Each holding endorsement of the chosen items, as a signed credential (each
+    municipality's key opened once)."""
+    by_org: dict[str, list[credentials.Endorsed]] = {}
     for record in contents.records:
         for verified in record.trust.holding:
-            endorsement = verified.endorsement
-            org = session.get(Municipality, endorsement.municipality_id)
-            if org is None:
-                continue
-            token = credential_token(
-                ctx, org, endorsed(record, verified, contents.choice.shown_name), base_url
-            )
+            one = endorsed(record, verified, contents.choice.shown_name)
+            by_org.setdefault(one.municipality_id, []).append(one)
+    found = []
+    for org_id, of_org in by_org.items():
+        org = session.get(Municipality, org_id)
+        if org is None:
+            continue
+        tokens = credential_tokens(ctx, org, of_org, base_url)
+        for one, token in zip(of_org, tokens, strict=True):
             found.append(
                 pdf.Attachment(
-                    f"credential-{endorsement.id}.jwt",
+                    f"credential-{one.endorsement_id}.jwt",
                     token.encode(),
-                    f"Open Badges 3.0 credential: {verified.municipality_name}",
+                    one.title,  # the viewer's list of attachments names what it proves
                     credentials.MEDIA_TYPE,
                 )
             )
@@ -192,13 +178,16 @@ def endorsed(record: Record, verified: Verified, holder: str | None) -> credenti
 def credential_token(
     ctx: VaultContext, org: Municipality, endorsed: credentials.Endorsed, base_url: str
 ) -> str:
-    private = signing.load_org_private_key(
-        ctx.app_keys,
-        signing.OrgSigningKey(org.signing_public_key, org.signing_private_key_encrypted),
-        org.id,
-    )
+    """One credential; ``credential_tokens`` for several (the key is opened once)."""
+    return credential_tokens(ctx, org, [endorsed], base_url)[0]
+
+
+def credential_tokens(
+    ctx: VaultContext, org: Municipality, said: Sequence[credentials.Endorsed], base_url: str
+) -> list[str]:
+    private = signing.load_org_private_key(ctx.app_keys, org.signing_key, org.id)
     kid = credentials.issuer_id(base_url, org.id) + "#key-1"
-    return credentials.sign(private, credentials.credential(endorsed, base_url), kid)
+    return [credentials.sign(private, credentials.credential(e, base_url), kid) for e in said]
 
 
 def issue(
@@ -290,8 +279,3 @@ def check(document: IssuedDocument, data: bytes) -> Verdict:
     if hashlib.sha256(data).hexdigest() != document.sha256:
         return Verdict.DIFFERENT
     return Verdict.REVOKED if document.revoked_at else Verdict.EXACT
-
-
-def by_content(session: Session, data: bytes) -> IssuedDocument | None:
-    digest = hashlib.sha256(data).hexdigest()
-    return session.scalars(select(IssuedDocument).where(IssuedDocument.sha256 == digest)).first()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -31,7 +31,7 @@ FIELD = "PortfolioSignature"
 T = TypeVar("T")
 
 
-def run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def _run_coroutine(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """pyHanko works with asyncio. A thread that already runs an event loop (a test
     driving a browser, an async server) cannot start another, so there the coroutine runs
     in a thread of its own."""
@@ -51,8 +51,20 @@ class SignatureCheck:
     signer: str
 
 
-def sign(pdf: bytes, key: SigningKey, certificate: x509.Certificate, *, reason: str) -> bytes:
-    cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def sign(
+    pdf: bytes,
+    key: SigningKey,
+    certificate: x509.Certificate,
+    *,
+    reason: str,
+    chain: Sequence[x509.Certificate] = (),
+) -> bytes:
+    """``chain``: the certificates between the signer and its root, carried along."""
+    cert = _asn1(certificate)
     private = asn1_keys.PrivateKeyInfo.load(
         key.private_bytes(
             serialization.Encoding.DER,
@@ -63,7 +75,7 @@ def sign(pdf: bytes, key: SigningKey, certificate: x509.Certificate, *, reason: 
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=private,
-        cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
+        cert_registry=SimpleCertificateStore.from_certs([cert, *map(_asn1, chain)]),  # type: ignore[no-untyped-call]
     )
     out = io.BytesIO()
     metadata = signers.PdfSignatureMetadata(
@@ -73,7 +85,7 @@ def sign(pdf: bytes, key: SigningKey, certificate: x509.Certificate, *, reason: 
         reason=reason,
         location="NL",
     )
-    run_coroutine(
+    _run_coroutine(
         lambda: signers.async_sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer, output=out
         )
@@ -89,7 +101,7 @@ def check(pdf: bytes, trusted_der: bytes) -> SignatureCheck | None:
         if not signatures:
             return None
         context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(trusted_der)])
-        status = run_coroutine(lambda: async_validate_pdf_signature(signatures[0], context))
+        status = _run_coroutine(lambda: async_validate_pdf_signature(signatures[0], context))
     except (PdfError, ValueError, KeyError, TypeError) as error:
         logger.info("signature could not be read: %s", type(error).__name__)
         return None

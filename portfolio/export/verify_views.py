@@ -43,20 +43,12 @@ def start() -> str | Response:
     if request.args and form.validate():
         document_id = issued.parse_id(form.number.data)
         if document_id is None:
-            form.number.errors = [*form.number.errors, _not_a_number()]
+            form.number.errors = [_("This is not a document number. It has 16 letters and digits.")]
         elif issued.find(dbs(), document_id) is None:
-            form.number.errors = [*form.number.errors, _unknown()]
+            form.number.errors = [_("No document has this number. Please check it and try again.")]
         else:
             return redirect(url_for("verify.document", document_id=document_id))
     return render_template("verify/start.html", form=form)
-
-
-def _not_a_number() -> str:
-    return str(_("This is not a document number. It has 16 letters and digits."))
-
-
-def _unknown() -> str:
-    return str(_("No document has this number. Please check it and try again."))
 
 
 @bp.route("/verify/<document_id>", methods=["GET", "POST"])
@@ -75,7 +67,9 @@ def document(document_id: str) -> str | Response:
     if form.validate_on_submit():
         data = form.document.data.read()
         if not data.startswith(PDF_MAGIC):
-            form.document.errors = [_not_a_pdf()]
+            form.document.errors = [
+                _("This file is not a PDF. Please choose the PDF document you received.")
+            ]
         else:
             verdict = issued.check(found, data)
     return render_template(
@@ -87,10 +81,6 @@ def document(document_id: str) -> str | Response:
         verdict=verdict,
         Verdict=issued.Verdict,
     )
-
-
-def _not_a_pdf() -> str:
-    return str(_("This file is not a PDF. Please choose the PDF document you received."))
 
 
 @bp.route("/issuers/<municipality_id>")

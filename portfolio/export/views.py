@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, make_response, redirect, render_template, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +17,7 @@ from portfolio.accounts.errors import InvalidCredentialsError
 from portfolio.accounts.forms import ConfirmPassphraseForm
 from portfolio.accounts.models import Role
 from portfolio.accounts.services import authenticate
-from portfolio.accounts.web import account_key, clear_session_cookie, vault_context
+from portfolio.accounts.web import account_key, app_settings, clear_session_cookie, vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries.record_views import blob_store
 from portfolio.export import data, erasure
@@ -32,35 +32,46 @@ bp = Blueprint("export", __name__)
 EXPORT_RATE = "10 per hour"  # per account: each one derives a key and reads everything
 
 
+def attachment(data: bytes, media_type: str, filename: str) -> Response:
+    """Something made for this one response (it holds plaintext): a download, not kept."""
+    response = make_response(data)
+    response.headers["Content-Type"] = media_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def passphrase_confirmed(form: ConfirmPassphraseForm) -> bool:
+    """The form is filled in and its passphrase is the account's: a session alone is not
+    enough to carry everything away or to delete it."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        authenticate(dbs(), vault_context(), current_user.username, form.current.data)
+    except InvalidCredentialsError:
+        form.current.errors = [_("This passphrase is not right. Please try again.")]
+        return False
+    return True
+
+
 @bp.route("/account/data", methods=["GET", "POST"])
 @limiter.limit(EXPORT_RATE, key_func=account_key, methods=["POST"])
 @roles(Role.OWNER)
 def download() -> str | Response:
     form = ConfirmPassphraseForm()
-    if form.validate_on_submit():
-        try:
-            authenticate(dbs(), vault_context(), current_user.username, form.current.data)
-        except InvalidCredentialsError:
-            form.current.errors = [_("This passphrase is not right. Please try again.")]
-        else:
-            now = utcnow()
-            archive = data.build(dbs(), current_user, current_user_key(), blob_store(), now)
-            audit.record(
-                dbs(),
-                actor=current_user,
-                owner_id=current_user.id,
-                action=Action.EXPORT,
-                object_type="account",
-            )
-            db.session.commit()
-            response = make_response(archive)
-            response.headers["Content-Type"] = "application/zip"
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="my-portfolio-{now:%Y-%m-%d}.zip"'
-            )
-            response.headers["Cache-Control"] = "no-store"
-            return response
-    return render_template("export/download.html", form=form)
+    if not passphrase_confirmed(form):
+        return render_template("export/download.html", form=form)
+    now = utcnow()
+    archive = data.build(dbs(), current_user, current_user_key(), blob_store(), now)
+    audit.record(
+        dbs(),
+        actor=current_user,
+        owner_id=current_user.id,
+        action=Action.EXPORT,
+        object_type="account",
+    )
+    db.session.commit()
+    return attachment(archive, "application/zip", f"my-portfolio-{now:%Y-%m-%d}.zip")
 
 
 RECEIPT_KEY = "erasure_receipt"
@@ -71,21 +82,16 @@ RECEIPT_KEY = "erasure_receipt"
 @roles(Role.OWNER)
 def delete_account() -> str | Response:
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            authenticate(dbs(), vault_context(), current_user.username, form.current.data)
-        except InvalidCredentialsError:
-            form.current.errors = [_("This passphrase is not right. Please try again.")]
-        else:
-            locale = current_user.locale  # the receipt is read in it, without an account
-            erased = erasure.erase(dbs(), current_user._get_current_object(), utcnow())
-            db.session.commit()
-            erasure.remove_blobs(blob_store(), erased.blob_ids)
-            flask_session.clear()
-            flask_session[RECEIPT_KEY] = erased.receipt.to_json()
-            response = clear_session_cookie(redirect(url_for("export.account_deleted")))
-            return remember_language(response, locale) if is_supported(locale) else response
-    return render_template("export/delete.html", form=form)
+    if not passphrase_confirmed(form):
+        return render_template("export/delete.html", form=form)
+    locale = current_user.locale  # the receipt is read in it, without an account
+    erased = erasure.erase(dbs(), current_user._get_current_object(), utcnow())
+    db.session.commit()
+    erasure.remove_blobs(blob_store(), erased.blob_ids)
+    flask_session.clear()
+    flask_session[RECEIPT_KEY] = erased.receipt.to_json()
+    response = clear_session_cookie(redirect(url_for("export.account_deleted")))
+    return remember_language(response, locale) if is_supported(locale) else response
 
 
 @bp.route("/account/deleted")
@@ -99,5 +105,5 @@ def account_deleted() -> str | Response:
         "export/deleted.html",
         receipt=receipt,
         at=datetime.fromisoformat(str(receipt.get("at"))),
-        backup_days=current_app.extensions["portfolio.settings"].backup_retention_days,
+        backup_days=app_settings().backup_retention_days,
     )

@@ -70,11 +70,7 @@ def endorse(
         "verified_on": now.date().isoformat(),
         "content_mac": keys.content_mac(item_key, item.owner_id, item.id, _content(data)),
     }
-    private = signing.load_org_private_key(
-        app_keys,
-        signing.OrgSigningKey(org.signing_public_key, org.signing_private_key_encrypted),
-        org.id,
-    )
+    private = signing.load_org_private_key(app_keys, org.signing_key, org.id)
     endorsement.statement = signing.canonical_payload(statement).decode()
     endorsement.signature = signing.sign(private, statement)
     session.add(endorsement)

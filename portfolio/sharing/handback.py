@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import Role, User
@@ -62,28 +62,12 @@ def issue_code(session: Session, new_owner: User, now: datetime) -> str:
     return code
 
 
-def fingerprint_of(owner: User) -> str:
-    return signing.fingerprint(owner.public_key)
-
-
 def look_up(session: Session, typed: str, old_owner_id: str, now: datetime) -> NewAccount:
-    row = session.scalars(
-        select(ConnectCode).where(
-            ConnectCode.code_hash == sharing.code_hash_of(sharing.normalise_code(typed))
-        )
-    ).first()
-    if (
-        row is None
-        or row.used_at is not None
-        or row.expires_at <= now
-        or row.purpose != CodePurpose.HANDBACK.value
-        or row.issuer_id == old_owner_id
-    ):
-        raise CodeNotValidError("unknown, used or expired code")
-    owner = session.get(User, row.issuer_id)
-    if owner is None or not owner.active or owner.role_enum is not Role.OWNER:
-        raise CodeNotValidError("the new account is gone")
-    return NewAccount(row, owner, fingerprint_of(owner))
+    """The new account a code belongs to (never the old account itself)."""
+    row, owner = sharing.live_code(session, typed, CodePurpose.HANDBACK, now, not_from=old_owner_id)
+    if owner.role_enum is not Role.OWNER:
+        raise CodeNotValidError("not a newcomer's account")
+    return NewAccount(row, owner, signing.fingerprint(owner.public_key))
 
 
 def _remap(data: dict[str, Any], ids: dict[str, str], files: dict[str, str]) -> dict[str, Any]:
@@ -163,14 +147,7 @@ def hand_back(
 ) -> HandedBack:
     """Copy every shared item to the new account, sealed to its public key; the code is
     spent and the new account connected to the regievoerder."""
-    spent = session.execute(
-        update(ConnectCode)
-        .where(ConnectCode.code_hash == account.code.code_hash, ConnectCode.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if int(spent.rowcount or 0) != 1:  # type: ignore[attr-defined]
-        raise CodeNotValidError("code used at the same moment")
+    sharing.spend_code(session, account.code, now)
     owner = account.owner
     sources = [i for i in sharing.shared_items(session, opened) if i.kind not in LEFT_OUT]
     ids = {item.id: new_id() for item in sources}

@@ -79,7 +79,7 @@ def normalise_code(typed: str) -> str:
     return cleaned
 
 
-def code_hash_of(normalised: str) -> str:
+def _code_hash(normalised: str) -> str:
     return hashlib.sha256(b"portfolio/connect-code/v1:" + normalised.encode()).hexdigest()
 
 
@@ -96,7 +96,7 @@ def issue_code(
     )
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     row = ConnectCode(
-        code_hash=code_hash_of(raw),
+        code_hash=_code_hash(raw),
         issuer_id=issuer.id,
         purpose=purpose.value,
         relation=relation.value,
@@ -140,20 +140,41 @@ def check_staff_key(staff: User) -> None:
         raise KeyNotCertifiedError(staff.id) from None
 
 
-def look_up_code(session: Session, typed: str, redeemer: User, now: datetime) -> CodeHolder:
-    query = select(ConnectCode).where(ConnectCode.code_hash == code_hash_of(normalise_code(typed)))
+def live_code(
+    session: Session, typed: str, purpose: CodePurpose, now: datetime, *, not_from: str
+) -> tuple[ConnectCode, User]:
+    """An unused, unexpired code of this purpose and its active issuer, who must not be
+    ``not_from``; ``CodeNotValidError`` otherwise."""
+    query = select(ConnectCode).where(ConnectCode.code_hash == _code_hash(normalise_code(typed)))
     row = session.scalars(query).first()
     if (
         row is None
         or row.used_at is not None
         or row.expires_at <= now
-        or row.purpose != _purpose_for(redeemer).value
-        or row.issuer_id == redeemer.id
+        or row.purpose != purpose.value
+        or row.issuer_id == not_from
     ):
         raise CodeNotValidError("unknown, used or expired code")
     issuer = session.get(User, row.issuer_id)
     if issuer is None or not issuer.active:
         raise CodeNotValidError("issuer is gone")
+    return row, issuer
+
+
+def spend_code(session: Session, code: ConnectCode, now: datetime) -> None:
+    """Mark a code used, once: of two requests at the same moment, one fails."""
+    spent = session.execute(
+        update(ConnectCode)
+        .where(ConnectCode.code_hash == code.code_hash, ConnectCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(spent.rowcount or 0) != 1:  # type: ignore[attr-defined]
+        raise CodeNotValidError("code used at the same moment")
+
+
+def look_up_code(session: Session, typed: str, redeemer: User, now: datetime) -> CodeHolder:
+    row, issuer = live_code(session, typed, _purpose_for(redeemer), now, not_from=redeemer.id)
     if row.purpose == CodePurpose.STAFF.value:
         check_staff_key(issuer)
     return CodeHolder(row, issuer, signing.fingerprint(issuer.public_key))
@@ -162,14 +183,7 @@ def look_up_code(session: Session, typed: str, redeemer: User, now: datetime) ->
 def redeem_code(session: Session, typed: str, redeemer: User, now: datetime) -> Connection:
     """Use a code once: the newcomer and the other person are connected (no data yet)."""
     holder = look_up_code(session, typed, redeemer, now)
-    spent = session.execute(
-        update(ConnectCode)
-        .where(ConnectCode.code_hash == holder.code.code_hash, ConnectCode.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if int(spent.rowcount or 0) != 1:  # type: ignore[attr-defined]
-        raise CodeNotValidError("code used at the same moment")
+    spend_code(session, holder.code, now)
     if holder.code.purpose == CodePurpose.STAFF.value:
         owner, recipient = redeemer, holder.issuer
     else:

@@ -33,15 +33,17 @@ def looks_like_pdf(data: bytes) -> bool:
     return PDF_MAGIC in data[:MAGIC_WITHIN]
 
 
-def count_pdf_pages(data: bytes, *, max_pages: int, timeout_s: float, memory_mb: int) -> int:
-    """The number of pages of a PDF that opened, decoded and stayed within the limits."""
+def _run_worker(
+    data: bytes, *, timeout_s: float, memory_mb: int, options: list[str]
+) -> subprocess.CompletedProcess[bytes] | None:
+    """The worker's answer about one PDF; None (logged) when it timed out or failed."""
     command = [
         sys.executable,
         "-I",
         str(WORKER),
-        f"--max-pages={max_pages}",
         f"--memory-mb={memory_mb}",
         f"--cpu-seconds={math.ceil(timeout_s) + 1}",
+        *options,
     ]
     try:
         completed = subprocess.run(  # noqa: S603 - fixed command, the PDF goes to stdin
@@ -54,16 +56,26 @@ def count_pdf_pages(data: bytes, *, max_pages: int, timeout_s: float, memory_mb:
         )
     except subprocess.TimeoutExpired:
         logger.warning("pdf check stopped after %.1f s", timeout_s)
-        raise UploadRejected(Rejection.PDF_TOO_COMPLEX) from None
-    return _pages_from(completed, max_pages)
-
-
-def _pages_from(completed: subprocess.CompletedProcess[bytes], max_pages: int) -> int:
+        return None
     if completed.returncode != 0:
         error = completed.stderr.decode("ascii", "replace")
         name = error if _ERROR_NAME.fullmatch(error) else "-"
         logger.warning("pdf check ended with status %s (%s)", completed.returncode, name)
+        return None
+    return completed
+
+
+def count_pdf_pages(data: bytes, *, max_pages: int, timeout_s: float, memory_mb: int) -> int:
+    """The number of pages of a PDF that opened, decoded and stayed within the limits."""
+    completed = _run_worker(
+        data, timeout_s=timeout_s, memory_mb=memory_mb, options=[f"--max-pages={max_pages}"]
+    )
+    if completed is None:
         raise UploadRejected(Rejection.PDF_TOO_COMPLEX)
+    return _pages_from(completed, max_pages)
+
+
+def _pages_from(completed: subprocess.CompletedProcess[bytes], max_pages: int) -> int:
     try:
         verdict = json.loads(completed.stdout)
     except ValueError:
@@ -88,34 +100,13 @@ def source_signature(data: bytes, trust_roots: Path) -> dict[str, str | None] | 
     """Who issued a PDF, when its signature holds against the trusted roots (for example
     PKIoverheid, where DUO and the municipalities sign): ``{"signer", "organisation",
     "signed_at"}``, else None. Checked in the limited worker; a failure is only None."""
-    command = [
-        sys.executable,
-        "-I",
-        str(WORKER),
-        "--max-pages=0",
-        f"--memory-mb={SIGNATURE_MEMORY_MB}",
-        f"--cpu-seconds={math.ceil(SIGNATURE_TIMEOUT_S) + 1}",
-        f"--trust-roots={trust_roots}",
-    ]
-    try:
-        completed = subprocess.run(  # noqa: S603 - fixed command, the PDF goes to stdin
-            command,
-            input=data,
-            capture_output=True,
-            timeout=SIGNATURE_TIMEOUT_S,
-            env={key: os.environ[key] for key in _PASSED_ENVIRONMENT if key in os.environ},
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        logger.warning("signature check stopped after %.1f s", SIGNATURE_TIMEOUT_S)
-        return None
-    if completed.returncode != 0:
-        error = completed.stderr.decode("ascii", "replace")
-        logger.warning(
-            "signature check ended with status %s (%s)",
-            completed.returncode,
-            error if _ERROR_NAME.fullmatch(error) else "-",
-        )
+    completed = _run_worker(
+        data,
+        timeout_s=SIGNATURE_TIMEOUT_S,
+        memory_mb=SIGNATURE_MEMORY_MB,
+        options=["--max-pages=0", f"--trust-roots={trust_roots}"],
+    )
+    if completed is None:
         return None
     try:
         source = json.loads(completed.stdout).get("source")

@@ -85,3 +85,10 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def shoot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page: Any, name: str, lang: str, *, journey: str) -> None:
+    """A screenshot to look at, and no axe-core violation (WCAG 2.1 A/AA) on the page."""
+    shoot(page, f"{journey}-{name}-{lang}")
+    violations = axe_violations(page)
+    assert violations == [], f"{name} ({lang}): {violations}"

@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import re
 import subprocess
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from portfolio.accounts import services
 from portfolio.db import db
 from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal, GoalStatus
-from tests.browser.conftest import axe_violations, shoot
+from tests.browser.conftest import assert_accessible
 from tests.browser.test_goals import PASS, _owner, _page
 from tests.browser.test_sharing import _portfolio
 
-
-def _axe(page: Page, name: str, lang: str) -> None:
-    shoot(page, f"document-{name}-{lang}")
-    violations = axe_violations(page)
-    assert violations == [], f"{name} ({lang}): {violations}"
+_axe = partial(assert_accessible, journey="document")
 
 
 def _achieved(live_app: Flask, username: str) -> None:

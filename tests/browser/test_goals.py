@@ -4,6 +4,7 @@ tick one, see the home page change; axe-core on every goal page."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from portfolio.accounts import services
 from portfolio.db import db
-from tests.browser.conftest import axe_violations, shoot
+from tests.browser.conftest import assert_accessible, shoot
 
 PASS = "mijn doelen zijn van mij"
 
@@ -38,10 +39,7 @@ def _page(browser: Browser, playwright: Any, base_url: str, username: str, lang:
     return page
 
 
-def _axe(page: Page, name: str, lang: str) -> None:
-    shoot(page, f"goals-{name}-{lang}")
-    violations = axe_violations(page)
-    assert violations == [], f"{name} ({lang}): {violations}"
+_axe = partial(assert_accessible, journey="goals")
 
 
 @pytest.mark.parametrize("lang", ["nl", "ar"])

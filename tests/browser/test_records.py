@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import io
 import re
+from functools import partial
 from typing import Any
 
 import pytest
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import axe_violations, shoot
+from tests.browser.conftest import assert_accessible
 from tests.browser.test_goals import _owner, _page
 
-
-def _axe(page: Page, name: str, lang: str) -> None:
-    shoot(page, f"records-{name}-{lang}")
-    violations = axe_violations(page)
-    assert violations == [], f"{name} ({lang}): {violations}"
+_axe = partial(assert_accessible, journey="records")
 
 
 def _photo() -> bytes:

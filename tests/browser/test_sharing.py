@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from functools import partial
 from typing import Any
 
 import pytest
@@ -23,17 +24,14 @@ from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal
 from portfolio.entries.models import ItemKind
 from portfolio.vault import totp
-from tests.browser.conftest import axe_violations, shoot
+from tests.browser.conftest import assert_accessible
 from tests.browser.test_goals import PASS, _owner, _page
 
 NEW = "de regie ligt bij de inburgeraar"
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
-def _axe(page: Page, name: str, lang: str) -> None:
-    shoot(page, f"sharing-{name}-{lang}")
-    violations = axe_violations(page)
-    assert violations == [], f"{name} ({lang}): {violations}"
+_axe = partial(assert_accessible, journey="sharing")
 
 
 def _portfolio(live_app: Flask, username: str) -> None:

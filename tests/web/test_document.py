@@ -19,9 +19,12 @@ from sqlalchemy import select
 
 from portfolio.admin.models import Municipality
 from portfolio.db import db
+from portfolio.entries.models import Item
 from portfolio.export import pades
+from portfolio.export.document import DEFAULT_SECTIONS, Audience
 from portfolio.export.models import IssuedDocument
-from tests.conftest import in_app, post_form
+from portfolio.sharing.models import Endorsement
+from tests.conftest import in_app, login, post_form
 from tests.web.test_feedback import pair  # noqa: F401  (fixture)
 
 EMPLOYER = {
@@ -41,11 +44,13 @@ HEADINGS = {
 }
 
 
-def done_goal(owner: FlaskClient, title: str = "Fietsen in de stad") -> None:
+def done_goal(
+    owner: FlaskClient, title: str = "Fietsen in de stad", domain: str = "daily_life"
+) -> None:
     response = post_form(
         owner,
         "/portfolio/goals/new",
-        {"title": title, "domain": "daily_life", "term": "short", "status": "done"},
+        {"title": title, "domain": domain, "term": "short", "status": "done"},
     )
     assert response.status_code == 302
 
@@ -87,9 +92,16 @@ def verified(pair):  # noqa: F811
 
 def test_the_choice_starts_from_the_audience_and_leaves_health_out(app: Flask, verified) -> None:
     owner, *_ = verified
-    done_goal(owner, "Huisarts gevonden")
-    health_goal = in_app(app, lambda: _goal_in(app, "Huisarts gevonden"))
-    in_app(app, lambda: _move_to_health(health_goal))
+    done_goal(owner, "Huisarts gevonden", domain="health")
+    health_goal = in_app(
+        app,
+        lambda: db.session.scalar(
+            select(Item.id)
+            .where(Item.kind == "goal", Item.domain_code == "health")
+            .order_by(Item.created_at.desc())
+            .limit(1)
+        ),
+    )
     step = owner.get("/documents/new")
     assert step.status_code == 200 and 'name="audience"' in step.get_data(as_text=True)
     assert owner.get("/documents/new?audience=employer").location.endswith(
@@ -102,24 +114,6 @@ def test_the_choice_starts_from_the_audience_and_leaves_health_out(app: Flask, v
     assert not is_checked(page, health_goal)
     municipality = owner.get("/documents/new/municipality").get_data(as_text=True)
     assert is_checked(municipality, "pip")
-
-
-def _goal_in(app: Flask, title: str) -> str:
-    from portfolio.entries.models import Item
-
-    for item in db.session.scalars(select(Item).where(Item.kind == "goal")):
-        if item.updated_at == max(
-            i.updated_at for i in db.session.scalars(select(Item).where(Item.kind == "goal"))
-        ):
-            return item.id
-    raise AssertionError(title)
-
-
-def _move_to_health(item_id: str) -> None:
-    from portfolio.entries.models import Item
-
-    db.session.get(Item, item_id).domain_code = "health"
-    db.session.commit()
 
 
 def test_employer_document_parses_is_signed_and_carries_credentials(app: Flask, verified) -> None:
@@ -182,8 +176,6 @@ def test_only_the_owners_chosen_items_go_in(app: Flask, verified, make_owner) ->
     assert "Certificaat EHBO" not in text and "Fietsen in de stad" in text
     # another person's item id is not a way into someone's portfolio
     other = make_owner("bilal")
-    from tests.conftest import login
-
     stranger = app.test_client()
     login(stranger, other.username, other.passphrase)
     done_goal(stranger, "Mijn eigen doel")
@@ -217,7 +209,7 @@ def test_verification_page_exact_changed_and_revoked(app: Flask, verified) -> No
     visitor = app.test_client()
     page = visitor.get(f"/verify/{number}").get_data(as_text=True)
     assert "Utrecht" in page and "Amal Haddad" in page  # the owner allowed the name
-    assert "3 items, 1 verified" in page or "3 onderdelen" in page or "3" in page
+    assert "3 items, 1 verified" in page
 
     def upload(payload: bytes, name: str = "portfolio.pdf"):
         return post_form(
@@ -259,8 +251,6 @@ def test_others_cannot_revoke_or_download_credentials(app: Flask, verified, make
     make_document(owner, EMPLOYER)
     stored_id = in_app(app, lambda: db.session.scalars(select(IssuedDocument.id)).one())
     other = make_owner("bilal")
-    from tests.conftest import login
-
     stranger = app.test_client()
     login(stranger, other.username, other.passphrase)
     assert (
@@ -269,9 +259,7 @@ def test_others_cannot_revoke_or_download_credentials(app: Flask, verified, make
     assert in_app(app, lambda: db.session.scalars(select(IssuedDocument.revoked_at)).one()) is None
     endorsement = in_app(
         app,
-        lambda: db.session.scalar(
-            select(__import__("portfolio.sharing.models", fromlist=["Endorsement"]).Endorsement.id)
-        ),
+        lambda: db.session.scalar(select(Endorsement.id)),
     )
     assert stranger.get(f"/items/{cert_id}/credentials/{endorsement}").status_code == 404
     own = owner.get(f"/items/{cert_id}/credentials/{endorsement}")
@@ -281,8 +269,6 @@ def test_others_cannot_revoke_or_download_credentials(app: Flask, verified, make
 
 @pytest.mark.parametrize("audience", ["employer", "school", "municipality", "other"])
 def test_each_audience_gets_its_default_parts(app: Flask, verified, audience: str) -> None:
-    from portfolio.export.document import DEFAULT_SECTIONS, Audience
-
     owner, *_ = verified
     page = owner.get(f"/documents/new/{audience}").get_data(as_text=True)
     sections = [s for s in HEADINGS if is_checked(page, s)]

@@ -11,16 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fpdf import FPDF
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 
 from portfolio.export import pades
@@ -90,27 +85,7 @@ def _signed_pdf(signer, signer_key, root) -> bytes:
     pdf.add_page()
     pdf.set_font("helvetica", size=14)
     pdf.cell(0, 10, "Uittreksel diplomaregister: MBO Verzorgende IG")
-    der = lambda c: asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))  # noqa: E731
-    key = asn1_keys.PrivateKeyInfo.load(
-        signer_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    simple = signers.SimpleSigner(
-        signing_cert=der(signer),
-        signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs([der(signer), der(root)]),
-    )
-    out = io.BytesIO()
-    metadata = signers.PdfSignatureMetadata(
-        field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(bytes(pdf.output())))
-    # as the app does it: the browser tests in this process run an event loop
-    pades.run_coroutine(lambda: signers.async_sign_pdf(writer, metadata, signer=simple, output=out))
-    return out.getvalue()
+    return pades.sign(bytes(pdf.output()), signer_key, signer, reason="test", chain=[root])
 
 
 @pytest.fixture
