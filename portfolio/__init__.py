@@ -116,42 +116,37 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portfolio.accounts import staff_views, views  # noqa: F401  (routes on the blueprint)
-    from portfolio.accounts.blueprint import bp as accounts_bp
-    from portfolio.admin.views import bp as admin_bp
-    from portfolio.entries.record_views import bp as records_bp
-    from portfolio.entries.views import bp as entries_bp
-    from portfolio.export import document_views  # noqa: F401  (routes on the export blueprint)
-    from portfolio.export.verify_views import bp as verify_bp
-    from portfolio.export.views import bp as export_bp
-    from portfolio.pages.views import bp as pages_bp
-    from portfolio.pip import own_views  # noqa: F401  (routes on the plan blueprint)
-    from portfolio.pip.views import bp as plan_bp
-    from portfolio.progress.views import bp as progress_bp
-    from portfolio.pwa.views import bp as pwa_bp
-    from portfolio.sharing import (
-        handback_views,  # noqa: F401  (routes on both blueprints)
-        suggestion_views,  # noqa: F401  (routes on both blueprints)
+    """One blueprint per feature package, named as the package (docs/architecture.md
+    maps each URL to its module)."""
+    from portfolio import (
+        accounts,
+        admin,
+        entries,
+        export,
+        pages,
+        pip,
+        progress,
+        pwa,
+        sharing,
+        verify,
+        workspace,
     )
-    from portfolio.sharing.recipient_views import bp as clients_bp
-    from portfolio.sharing.views import bp as sharing_bp
 
-    blueprints = (
-        pages_bp,
-        accounts_bp,
-        entries_bp,
-        records_bp,
-        progress_bp,
-        sharing_bp,
-        clients_bp,
-        plan_bp,
-        export_bp,
-        verify_bp,
-        admin_bp,
-        pwa_bp,
+    features = (
+        pages,
+        accounts,
+        entries,
+        progress,
+        sharing,
+        workspace,
+        pip,
+        export,
+        verify,
+        admin,
+        pwa,
     )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+    for feature in features:
+        app.register_blueprint(feature.blueprint())
 
 
 def _init_web(app: Flask, settings: Settings) -> None:
@@ -172,12 +167,27 @@ def _init_web(app: Flask, settings: Settings) -> None:
 
 
 def _connect_features(app: Flask) -> None:
-    """Sharing keeps grant wraps in step with item writes (entries does not import it),
-    and puts the count of new messages into every page's navigation."""
+    """The composition root of the features: lower packages offer registries, higher ones
+    fill them here, so that no package imports one above it.
+
+    - sharing keeps grant wraps in step with item writes (entries does not import it);
+    - sharing draws the feedback and verification panels of the owner's item pages;
+    - the plan and progress present their kinds to the people they are shared with;
+    - sharing counts new messages for every page's navigation and claims items written
+      by recipients at the start of the owner's request.
+    """
+    from portfolio.entries import panels
     from portfolio.entries.services import observe_items
-    from portfolio.sharing.services import sync_item
-    from portfolio.sharing.views import badge_count, claim_before_request
+    from portfolio.pip.present import PRESENTERS as PLAN_PRESENTERS
+    from portfolio.progress.present import PRESENTERS as PROGRESS_PRESENTERS
+    from portfolio.sharing import hooks, present
+    from portfolio.sharing import panels as sharing_panels
+    from portfolio.sharing.grants import sync_item
 
     observe_items(sync_item)
-    app.context_processor(badge_count)
-    app.before_request(claim_before_request)
+    panels.register(sharing_panels.verification)
+    panels.register(sharing_panels.feedback)
+    for kind, presenter in {**PLAN_PRESENTERS, **PROGRESS_PRESENTERS}.items():
+        present.register(kind, presenter)
+    app.context_processor(hooks.badge_count)
+    app.before_request(hooks.claim_before_request)

@@ -13,12 +13,10 @@ from portfolio.accounts.errors import UsernameTakenError, WeakPassphraseError
 from portfolio.accounts.forms import USERNAME_PATTERN
 from portfolio.accounts.models import Role
 from portfolio.accounts.sessions import Timeouts, purge_expired
-from portfolio.accounts.web import vault_context
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files
-from portfolio.entries.record_views import blob_store
-from portfolio.sharing import audit
-from portfolio.sharing import services as sharing
+from portfolio.sharing import audit, connections, grants
+from portfolio.web import blob_store, vault_context
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
 sessions_cli = AppGroup("sessions", help="Login sessions.")
@@ -128,8 +126,8 @@ def purge_orphan_blobs(older_than_hours: float) -> None:
 def purge_expired_command(log_retention_days: int | None) -> None:
     """Remove the keys of shares past their end date and spent connect codes (run daily)."""
     session, now = dbs(), utcnow()
-    grants = sharing.purge_expired(session, now)
-    codes = sharing.purge_codes(session, now)
+    shares = grants.purge_expired(session, now)
+    codes = connections.purge_codes(session, now)
     rows = (
         audit.purge_older_than(session, now - timedelta(days=log_retention_days))
         if log_retention_days
@@ -137,7 +135,7 @@ def purge_expired_command(log_retention_days: int | None) -> None:
     )
     db.session.commit()
     click.echo(
-        f"{grants} expired shares closed, {codes} connect codes removed, {rows} log rows removed."
+        f"{shares} expired shares closed, {codes} connect codes removed, {rows} log rows removed."
     )
 
 

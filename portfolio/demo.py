@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 
 from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role
+from portfolio.blobs import BlobStore
 from portfolio.entries import files, records
 from portfolio.entries import services as entries
-from portfolio.entries.blobs import BlobStore
 from portfolio.entries.goals import Goal, GoalStatus, Step, Term
 from portfolio.entries.models import Item, ItemKind
 from portfolio.progress import services as progress
 from portfolio.progress.assessment import SelfAssessment
 from portfolio.progress.language import LanguageLevels
-from portfolio.sharing import services as sharing
+from portfolio.sharing import connections, grants
 from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.sharing.scope import default_scope
 from portfolio.uploads.pipeline import clean_upload
@@ -242,7 +242,7 @@ def _load_records(
     for domain, fields, colour in CERTIFICATES:
         item = _record(session, owner, key, ItemKind.CERTIFICATE, domain, fields)
         photo = clean_upload(_certificate_photo(fields["title"], colour))
-        files.attach(session, store, item, key, photo, "certificaat.jpg")
+        files.attach(session, store, item, key, [files.Upload(photo, "certificaat.jpg")])
     _record(session, owner, key, ItemKind.EXPERIENCE, "participation", EXPERIENCE)
     _record(session, owner, key, ItemKind.EXPERIENCE, "work", NURSING)
     for exam in EXAMS:
@@ -362,11 +362,13 @@ def load_demo_caseload(session: Session, ctx: VaultContext, now: datetime) -> st
         municipality=org,
     )
     unlocked = accounts.authenticate(session, ctx, DEMO_USER, DEMO_PASSPHRASE)
-    code, _row = sharing.issue_code(session, staff, CodePurpose.STAFF, Relation.REGIEVOERDER, now)
-    sharing.redeem_code(session, code, unlocked.user, now)
+    code, _row = connections.issue_code(
+        session, staff, CodePurpose.STAFF, Relation.REGIEVOERDER, now
+    )
+    connections.redeem_code(session, code, unlocked.user, now)
     scope = default_scope(Relation.REGIEVOERDER.value, ["language", "education", "work"])
-    terms = sharing.ShareTerms(
+    terms = grants.ShareTerms(
         scope, "pip", "Voor ons voortgangsgesprek", "Amal Haddad", now + timedelta(days=182)
     )
-    sharing.create_grant(session, unlocked.user, unlocked.user_key, staff, terms, now)
+    grants.create_grant(session, unlocked.user, unlocked.user_key, staff, terms, now)
     return initial

@@ -1,4 +1,5 @@
-"""Shared form pieces: validators that refuse control characters and odd input."""
+"""Shared form pieces: the base form, validators that refuse control characters and odd
+input, a checkbox list and choices for select fields."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, SelectChoice, SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
 _ALLOWED_CONTROL = {"\n", "\r", "\t"}
@@ -54,3 +55,24 @@ WTFORMS_MESSAGES = (
     _l("Not a valid date value."),
     _l("Invalid Choice: could not coerce."),
 )
+
+
+def select_choices(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxList(SelectMultipleField):
+    """A list of checkboxes: usable without JavaScript and easy to tap."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # One short message, not WTForms' own that repeats the refused values.
+        kwargs.setdefault("invalid_choice_message", lambda _n: str(_l("Not a valid choice.")))
+        super().__init__(*args, **kwargs)
+
+
+def sensible_date(_form: Any, field: Any) -> None:
+    if field.data and not 1900 <= field.data.year <= 2100:
+        raise ValidationError(_l("Please choose a date between 1900 and 2100."))

@@ -1,14 +1,16 @@
-"""Locale selection, the language list and the right-to-left flag."""
+"""Locale selection, the language list, the right-to-left flag and the language cookie."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 DEFAULT_LOCALE = "nl"
 LANG_COOKIE = "lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,16 @@ def from_accept_language() -> str | None:
 
 def current_language(locale: str) -> Language:
     return BY_CODE.get(locale, BY_CODE[DEFAULT_LOCALE])
+
+
+def remember_language(response: Response, code: str) -> Response:
+    """The language for the pages that follow, also without an account (a cookie)."""
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=LANG_COOKIE_AGE,
+        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -1,7 +1,6 @@
 """Every model, imported in one place so that Alembic and ``create_all`` see them all."""
 
-from portfolio.accounts.models import AuthSession, User
-from portfolio.admin.models import Municipality
+from portfolio.accounts.models import AuthSession, Municipality, User
 from portfolio.entries.models import Item, ItemFile, LifeDomain
 from portfolio.export.models import IssuedDocument, ServiceCertificate
 from portfolio.sharing.models import (

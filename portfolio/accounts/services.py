@@ -17,9 +17,8 @@ from portfolio.accounts.errors import (
     InvalidTotpError,
     UsernameTakenError,
 )
-from portfolio.accounts.models import AuthSession, Role, User
+from portfolio.accounts.models import AuthSession, Municipality, Role, User
 from portfolio.accounts.passphrases import check_passphrase
-from portfolio.admin.models import Municipality
 from portfolio.db import new_id, utcnow
 from portfolio.vault import keys, signing, totp
 from portfolio.vault.context import VaultContext
@@ -364,3 +363,11 @@ def end_other_sessions(session: Session, user: User, keep: str) -> None:
         delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.id_hash != keep)
     )
     session.flush()
+
+
+def people_by_id(session: Session, user_ids: set[str]) -> dict[str, User]:
+    """The accounts of these ids (for the names a page shows), in one query."""
+    if not user_ids:
+        return {}
+    rows = session.scalars(select(User).where(User.id.in_(user_ids))).all()
+    return {u.id: u for u in rows}

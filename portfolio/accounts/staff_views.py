@@ -12,9 +12,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from portfolio.accounts import services
+from portfolio.accounts import bp, services
 from portfolio.accounts.access import pending, pending_live_session
-from portfolio.accounts.blueprint import bp
 from portfolio.accounts.errors import InvalidTotpError, WeakPassphraseError
 from portfolio.accounts.forms import StaffPassphraseForm, TotpForm
 from portfolio.accounts.models import SessionStage
@@ -24,13 +23,13 @@ from portfolio.accounts.web import (
     home_for,
     pending_key,
     start_full_session,
-    vault_context,
     weak_message,
 )
 from portfolio.db import db, dbs
 from portfolio.extensions import limiter
 from portfolio.vault import totp
 from portfolio.vault.errors import DecryptError
+from portfolio.web import vault_context
 
 ENROL_KEY = "totp_enrolment"
 # A six-digit code: few guesses per login, and few per day per account, in every worker.

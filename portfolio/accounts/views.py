@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from portfolio.accounts import services
+from portfolio.accounts import bp, services
 from portfolio.accounts.access import (
     ALL_ROLES,
     PEOPLE,
@@ -19,7 +19,6 @@ from portfolio.accounts.access import (
     roles,
     timeouts,
 )
-from portfolio.accounts.blueprint import bp
 from portfolio.accounts.errors import (
     InvalidCredentialsError,
     InvalidRecoveryError,
@@ -38,7 +37,6 @@ from portfolio.accounts.forms import (
 from portfolio.accounts.models import AuthSession, SessionStage
 from portfolio.accounts.sessions import end_session, start_session
 from portfolio.accounts.web import (
-    account_key,
     clear_session_cookie,
     home_for,
     redirect_with_session,
@@ -46,13 +44,13 @@ from portfolio.accounts.web import (
     start_full_session,
     username_ip_key,
     username_key,
-    vault_context,
     weak_message,
 )
 from portfolio.db import db, dbs
 from portfolio.extensions import limiter
 from portfolio.i18n import select_locale
 from portfolio.vault import keys, signing
+from portfolio.web import account_key, vault_context
 
 # -- registration and the recovery code -----------------------------------------------------
 

@@ -71,7 +71,7 @@ def home_for(user: User) -> str:
     if user.role_enum is Role.ADMIN:
         return url_for("admin.index")
     if user.role_enum is Role.REGIEVOERDER:
-        return url_for("clients.workspace")
+        return url_for("workspace.workspace")
     return url_for("pages.dashboard")
 
 

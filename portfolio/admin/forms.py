@@ -9,8 +9,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from portfolio.accounts.forms import USERNAME_PATTERN
 from portfolio.accounts.models import Role
-from portfolio.entries.forms import select_choices
-from portfolio.forms import BaseForm, no_control_characters, single_line
+from portfolio.forms import BaseForm, no_control_characters, select_choices, single_line
 
 ROLES = [
     (Role.REGIEVOERDER.value, _l("Regievoerder (case manager)")),

@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts import services as accounts
-from portfolio.accounts.models import Role, User
-from portfolio.admin.models import Municipality
+from portfolio.accounts.models import Municipality, Role, User
 from portfolio.db import new_id, utcnow
 from portfolio.entries.models import Item, ItemKind
-from portfolio.sharing import services as sharing
+from portfolio.sharing import grants, received
 from portfolio.sharing.models import Connection, Grant, GrantItemKey, Handover
 from portfolio.uploads.pipeline import FileKind, UploadLimits, clean_upload
 from portfolio.vault import certificates
@@ -83,8 +82,8 @@ def deactivate(
     accounts.end_all_sessions(session, person)
     ended = 0
     owners: set[str] = set()
-    for grant in sharing.grants_to(session, person.id, now):
-        sharing.revoke_grant(session, admin, grant, now)
+    for grant in received.grants_to(session, person.id, now):
+        grants.revoke_grant(session, admin, grant, now)
         owners.add(grant.owner_id)
         ended += 1
     handovers = 0

@@ -7,7 +7,7 @@ import logging
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -18,9 +18,8 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import roles
 from portfolio.accounts.errors import UsernameTakenError
 from portfolio.accounts.forms import EmptyForm
-from portfolio.accounts.models import Role, User
-from portfolio.accounts.web import vault_context
-from portfolio.admin import services
+from portfolio.accounts.models import Municipality, Role, User
+from portfolio.admin import bp, services
 from portfolio.admin.forms import (
     CertificateForm,
     DeactivateForm,
@@ -28,15 +27,13 @@ from portfolio.admin.forms import (
     MunicipalityForm,
     NewStaffForm,
 )
-from portfolio.admin.models import Municipality
 from portfolio.db import db, dbs, utcnow
-from portfolio.entries.forms import select_choices
-from portfolio.entries.record_views import REJECTIONS
+from portfolio.forms import select_choices
 from portfolio.uploads.errors import Rejection, UploadRejected
 from portfolio.vault import certificates, signing
+from portfolio.web import REJECTIONS, vault_context
 
 logger = logging.getLogger(__name__)
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_CERTIFICATE_BYTES = 64 * 1024
 
 

@@ -7,3 +7,7 @@ class ItemNotFoundError(Exception):
 
 class InvalidContentError(Exception):
     """Stored or submitted content does not fit the item's schema."""
+
+
+class TooManyFilesError(Exception):
+    """An item holds at most ``files.MAX_FILES`` files."""

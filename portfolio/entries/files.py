@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portfolio.blobs import BlobStore
 from portfolio.db import new_id, utcnow
 from portfolio.entries import records
-from portfolio.entries.blobs import BlobStore
-from portfolio.entries.errors import ItemNotFoundError
-from portfolio.entries.models import Item, ItemFile
-from portfolio.entries.services import open_item, owner_item_key, seal
+from portfolio.entries.errors import ItemNotFoundError, TooManyFilesError
+from portfolio.entries.models import Item, ItemFile, ItemKind
+from portfolio.entries.services import (
+    add_item,
+    new_item,
+    open_item,
+    owner_item_key,
+    seal,
+    write_content,
+)
+from portfolio.uploads import pdfs
 from portfolio.uploads.pipeline import CleanFile, FileKind
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
@@ -29,10 +38,6 @@ from portfolio.vault.envelope import SymmetricKey
 logger = logging.getLogger(__name__)
 MAX_FILES = 10
 MAX_NAME = 80
-
-
-class TooManyFilesError(Exception):
-    """An item holds at most MAX_FILES files."""
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,38 @@ def safe_name(original: str | None, extension: str) -> str:
     return stem + extension
 
 
-def attach(
-    session: Session,
+@dataclass(frozen=True)
+class Upload:
+    """A cleaned file as it came with a form, with the name it had on the device."""
+
+    clean: CleanFile
+    name: str | None
+
+
+# Kinds whose PDF may carry the issuer's own signature ("issued by the source").
+SOURCE_SIGNED_KINDS = frozenset({ItemKind.CERTIFICATE, ItemKind.EXAM_RESULT})
+
+
+def issuer_signature(
+    clean: CleanFile, kind: ItemKind, trust_roots: Path | None
+) -> dict[str, str | None] | None:
+    """Who signed a certificate's or exam result's PDF, when that signature holds against
+    the trusted roots (checked in the limited PDF worker); None for everything else."""
+    if trust_roots is None or clean.kind is not FileKind.PDF or kind not in SOURCE_SIGNED_KINDS:
+        return None
+    return pdfs.source_signature(clean.data, trust_roots)
+
+
+def _store(
     store: BlobStore,
     item: Item,
-    user_key: SymmetricKey,
-    clean: CleanFile,
-    original_name: str | None,
-    source: dict[str, str | None] | None = None,
-) -> StoredFile:
-    """Store a cleaned file (and its thumbnail) encrypted, and name it in the content."""
-    item_key, data = open_item(item, user_key)
-    fields, files = records.split(data)
-    if len(files) >= MAX_FILES:
-        raise TooManyFilesError(item.id)
+    item_key: SymmetricKey,
+    upload: Upload,
+    trust_roots: Path | None,
+) -> tuple[ItemFile, dict[str, Any]]:
+    """Encrypt one file (and its thumbnail) under the item key as blobs; returns its row
+    (not added yet) and the entry that names it in the item's content."""
+    clean = upload.clean
     row = ItemFile(
         id=new_id(),
         item_id=item.id,
@@ -82,17 +105,85 @@ def attach(
         row.thumbnail_id = new_id()
         envelope = keys.encrypt_file(item_key, clean.thumbnail, item.owner_id, row.thumbnail_id)
         store.put(row.thumbnail_id, envelope)
-    name = safe_name(original_name, clean.extension)
-    entry: dict[str, Any] = {"id": row.id, "name": name}
+    entry: dict[str, Any] = {"id": row.id, "name": safe_name(upload.name, clean.extension)}
+    source = issuer_signature(clean, ItemKind(item.kind), trust_roots)
     if source:
         entry["source"] = source  # who signed the PDF, checked against trusted roots
-    files.append(entry)
-    seal(item, item_key, records.content(fields, files))
-    item.updated_at = utcnow()
-    session.add(row)
-    session.flush()
     logger.info("file %s (%s) added to item %s", row.id, row.kind, item.id)
-    return StoredFile(row, name)
+    return row, entry
+
+
+def _store_all(
+    store: BlobStore,
+    item: Item,
+    item_key: SymmetricKey,
+    held: list[dict[str, Any]],
+    uploads: Sequence[Upload],
+    trust_roots: Path | None,
+) -> tuple[list[ItemFile], list[dict[str, Any]]]:
+    """Every upload stored; the rows to add once the item is in the session, and the
+    content's file entries (those held before, then the new ones)."""
+    if len(held) + len(uploads) > MAX_FILES:
+        raise TooManyFilesError(item.id)
+    stored = [_store(store, item, item_key, upload, trust_roots) for upload in uploads]
+    return [row for row, _ in stored], held + [entry for _, entry in stored]
+
+
+def create_with_files(
+    session: Session,
+    store: BlobStore,
+    owner_id: str,
+    user_key: SymmetricKey,
+    kind: ItemKind,
+    domain: str | None,
+    fields: dict[str, Any],
+    uploads: Sequence[Upload] = (),
+    trust_roots: Path | None = None,
+) -> Item:
+    """A new record with its files: the files are encrypted under the new item's key and
+    the content, naming them, is sealed once."""
+    item, item_key = new_item(owner_id, user_key, kind, domain)
+    rows, named = _store_all(store, item, item_key, [], uploads, trust_roots)
+    add_item(session, item, item_key, user_key, records.content(fields, named))
+    session.add_all(rows)
+    session.flush()
+    return item
+
+
+def update_with_files(
+    session: Session,
+    store: BlobStore,
+    item: Item,
+    user_key: SymmetricKey,
+    domain: str | None,
+    fields: dict[str, Any],
+    uploads: Sequence[Upload] = (),
+    trust_roots: Path | None = None,
+) -> None:
+    """New fields for a record, with more files: opened once, sealed once."""
+    item_key, data = open_item(item, user_key)
+    held = records.split(data)[1]
+    rows, named = _store_all(store, item, item_key, held, uploads, trust_roots)
+    session.add_all(rows)
+    write_content(session, item, item_key, user_key, domain, records.content(fields, named))
+
+
+def attach(
+    session: Session,
+    store: BlobStore,
+    item: Item,
+    user_key: SymmetricKey,
+    uploads: Sequence[Upload],
+    trust_roots: Path | None = None,
+) -> None:
+    """More files for an item: opened once, every file stored, named and sealed once."""
+    item_key, data = open_item(item, user_key)
+    fields, held = records.split(data)
+    rows, named = _store_all(store, item, item_key, held, uploads, trust_roots)
+    session.add_all(rows)
+    seal(item, item_key, records.content(fields, named))
+    item.updated_at = utcnow()
+    session.flush()
 
 
 def files_of(session: Session, item: Item, names: list[dict[str, Any]]) -> list[StoredFile]:
@@ -112,6 +203,24 @@ def files_of(session: Session, item: Item, names: list[dict[str, Any]]) -> list[
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class Served:
+    """How a stored file goes out: its media type, download name and disposition."""
+
+    media_type: str
+    download_name: str
+    attachment: bool
+
+
+def served(row: ItemFile, name: str | None, *, thumbnail: bool, download: bool) -> Served:
+    """Thumbnails are JPEG; PDFs, and anything asked for as a download, are attachments."""
+    return Served(
+        "image/jpeg" if thumbnail else row.media_type,
+        safe_name(name, ".jpg" if thumbnail else row.extension),
+        row.kind == FileKind.PDF.value or download,
+    )
 
 
 def get_file(session: Session, item: Item, file_id: str) -> ItemFile:

@@ -3,8 +3,6 @@ so that it works without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -13,50 +11,22 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
-    SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from portfolio.entries.goals import MAX_EVIDENCE, MAX_STEPS, Goal, GoalStatus, Step, Term
-from portfolio.forms import BaseForm, no_control_characters, single_line
-
-TERMS = [
-    (Term.SHORT.value, _l("Short (within 3 months)")),
-    (Term.MEDIUM.value, _l("Medium (within a year)")),
-    (Term.LONG.value, _l("Long (more than a year)")),
-]
-STATUSES = [
-    (GoalStatus.PLANNED.value, _l("Planned")),
-    (GoalStatus.IN_PROGRESS.value, _l("Working on it")),
-    (GoalStatus.DONE.value, _l("Done")),
-    (GoalStatus.STOPPED.value, _l("Stopped")),
-]
-STATUS_LABELS = dict(STATUSES)
-
-
-def select_choices(pairs: list[tuple[str, Any]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-TERM_LABELS = dict(TERMS)
-
-
-class CheckboxList(SelectMultipleField):
-    """A list of checkboxes: usable without JavaScript and easy to tap."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # One short message, not WTForms' own that repeats the refused values.
-        kwargs.setdefault("invalid_choice_message", lambda _n: str(_l("Not a valid choice.")))
-        super().__init__(*args, **kwargs)
-
+from portfolio.entries.labels import STATUSES, TERMS
+from portfolio.forms import (
+    BaseForm,
+    CheckboxList,
+    no_control_characters,
+    select_choices,
+    sensible_date,
+    single_line,
+)
 
 EMPTY_STEP_ROWS = 3
 
@@ -72,11 +42,6 @@ class StepForm(Form):
         ],
     )
     done = BooleanField(_l("Done"))
-
-
-def sensible_date(_form: Any, field: Any) -> None:
-    if field.data and not 1900 <= field.data.year <= 2100:
-        raise ValidationError(_l("Please choose a date between 1900 and 2100."))
 
 
 class GoalForm(BaseForm):

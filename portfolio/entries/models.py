@@ -54,7 +54,7 @@ class Item(Base):
     )
     # The item key under the owner's user key. An item a recipient wrote (a proposal) has
     # its key sealed to the owner's public key instead, until the owner's next request
-    # wraps it under the user key (``sharing.services.claim_sealed``).
+    # wraps it under the user key (``sharing.written.claim_sealed``).
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(128))
     sealed_key: Mapped[bytes | None] = mapped_column(LargeBinary(160))
     content: Mapped[bytes] = mapped_column(LargeBinary)  # one envelope of JSON

@@ -16,8 +16,27 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portfolio.entries.forms import CheckboxList, select_choices, sensible_date
-from portfolio.forms import BaseForm, no_control_characters, single_line
+from portfolio.entries.labels import (
+    CERTIFICATE_TYPES,
+    COMPONENT_STATUSES,
+    COMPONENTS,
+    EXAM_LEVELS,
+    EXAMS,
+    EXPERIENCE_TYPES,
+    ID_STATUSES,
+    NEEDS,
+    RESULTS,
+    ROUTES,
+    TRANSLATED,
+)
+from portfolio.forms import (
+    BaseForm,
+    CheckboxList,
+    no_control_characters,
+    select_choices,
+    sensible_date,
+    single_line,
+)
 
 LINE = 200
 TEXT = 4000
@@ -68,19 +87,6 @@ class RecordForm(BaseForm):
         self.domain.choices = select_choices(choices)
 
 
-CERTIFICATE_TYPES = [
-    ("inburgering", _l("Civic integration exam (part)")),
-    ("nt2", _l("State exam Dutch as a second language (NT2)")),
-    ("idw", _l("Diploma evaluation (IDW)")),
-    ("course", _l("Course certificate")),
-    ("mbo", _l("MBO diploma")),
-    ("volunteer", _l("Volunteer certificate")),
-    ("driving", _l("Driving licence")),
-    ("foreign", _l("Diploma from another country")),
-    ("other", _l("Something else")),
-]
-
-
 class CertificateForm(RecordForm):
     title = _line(
         _l("Name of the certificate or diploma"),
@@ -96,14 +102,6 @@ class CertificateForm(RecordForm):
         _l("Level (optional)"), max_length=80, description=_l("For example: B1 or MBO level 2.")
     )
     notes = _text(_l("Notes (optional)"))
-
-
-EXPERIENCE_TYPES = [
-    ("volunteer", _l("Volunteer work")),
-    ("paid", _l("Paid work")),
-    ("internship", _l("Internship or work placement")),
-    ("abroad", _l("Work in my country of origin")),
-]
 
 
 def _end_after_start(form: Any, field: Any) -> None:
@@ -148,36 +146,6 @@ class ExperienceForm(RecordForm):
     learned = _text(_l("What did you learn? (optional)"))
 
 
-EXAMS = [
-    ("inburgering", _l("Civic integration exam")),
-    ("nt2_1", _l("State exam NT2, programme I (B1)")),
-    ("nt2_2", _l("State exam NT2, programme II (B2)")),
-    ("course", _l("Test of my language course")),
-    ("other", _l("Another exam")),
-]
-COMPONENTS = [
-    ("reading", _l("Reading")),
-    ("listening", _l("Listening")),
-    ("writing", _l("Writing")),
-    ("speaking", _l("Speaking")),
-    ("knm", _l("Knowledge of Dutch society (KNM)")),
-    ("other", _l("Another part")),
-]
-EXAM_LEVELS = [
-    ("", _l("Not known")),
-    ("A1", "A1"),
-    ("A2", "A2"),
-    ("B1", "B1"),
-    ("B2", "B2"),
-    ("C1", "C1"),
-]
-RESULTS = [
-    ("passed", _l("Passed")),
-    ("failed", _l("Not passed")),
-    ("waiting", _l("Waiting for the result")),
-]
-
-
 class ExamResultForm(RecordForm):
     exam = _select(_l("Which exam?"), EXAMS, default="inburgering")
     component = _select(_l("Which part?"), COMPONENTS, default="reading")
@@ -198,28 +166,6 @@ class ReflectionForm(RecordForm):
             "Write as much or as little as you like. A photo or a voice message is fine too."
         ),
     )
-
-
-ID_STATUSES = [
-    ("", _l("Not applicable")),
-    ("not_applied", _l("Not applied for yet")),
-    ("applied", _l("Applied, waiting")),
-    ("received", _l("Evaluation received")),
-]
-TRANSLATED = [
-    ("", _l("Not applicable")),
-    ("yes", _l("Yes, it is translated")),
-    ("no", _l("No, not yet")),
-]
-NEEDS = [
-    ("childcare", _l("Childcare")),
-    ("language_coach", _l("A language coach")),
-    ("letters", _l("Help with letters and forms")),
-    ("money", _l("Help with money")),
-    ("work", _l("Help finding work")),
-    ("health", _l("Help with health")),
-    ("housing", _l("Help with housing")),
-]
 
 
 class AboutMeForm(BaseForm):
@@ -243,30 +189,6 @@ class AboutMeForm(BaseForm):
     )
     needs = CheckboxList(_l("What I need now"), choices=select_choices(NEEDS), validate_choice=True)
     needs_other = _line(_l("Something else I need (optional)"))
-
-
-ROUTES = [
-    ("", _l("I do not know yet")),
-    ("b1", _l("B1 route")),
-    ("education", _l("Education route")),
-    ("z", _l("Z route (self-reliance and participation)")),
-]
-COMPONENT_STATUSES = [
-    ("not_started", _l("Not started")),
-    ("busy", _l("Working on it")),
-    ("done", _l("Done")),
-    ("exempt", _l("Exempt")),
-    ("not_needed", _l("Not part of my route")),
-]
-INTEGRATION_COMPONENTS = [
-    ("reading", _l("Reading")),
-    ("listening", _l("Listening")),
-    ("writing", _l("Writing")),
-    ("speaking", _l("Speaking")),
-    ("knm", _l("Knowledge of Dutch society (KNM)")),
-    ("map", _l("Labour market and participation (MAP)")),
-    ("pvt", _l("Participation statement (PVT)")),
-]
 
 
 def _term_end_after_start(form: Any, field: Any) -> None:

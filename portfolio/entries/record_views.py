@@ -3,79 +3,34 @@ reflections, about me, my integration): add, show, edit, and their files."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+import logging
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
-from portfolio.accounts.web import account_key, app_settings
-from portfolio.db import db, dbs, utcnow
-from portfolio.entries import files, records, services
-from portfolio.entries.blobs import BlobNotFoundError, BlobStore
+from portfolio.blobs import BlobNotFoundError
+from portfolio.db import db, dbs
+from portfolio.entries import bp, files, panels, records, services
 from portfolio.entries.domains import domain_name, named
-from portfolio.entries.errors import ItemNotFoundError
-from portfolio.entries.models import Item, ItemFile, ItemKind
+from portfolio.entries.errors import ItemNotFoundError, TooManyFilesError
+from portfolio.entries.models import Item
 from portfolio.entries.record_forms import RecordForm
 from portfolio.entries.records import RecordKind
 from portfolio.extensions import limiter
 from portfolio.forms import BaseForm
-from portfolio.sharing import comments, endorsements
-from portfolio.uploads import pdfs
-from portfolio.uploads.errors import Rejection, UploadRejected
-from portfolio.uploads.pipeline import CleanFile, FileKind, UploadLimits, clean_upload
+from portfolio.uploads import UploadLimits, UploadRejected, clean_upload
+from portfolio.web import account_key, app_settings, blob_store, file_response, rejection_text
 
-bp = Blueprint("records", __name__, url_prefix="/portfolio")
+logger = logging.getLogger(__name__)
 UPLOAD_RATE = "120 per hour"  # per account: a busy evening of scanning, not a flood
-
 # The file inputs of the forms: a photo from the camera, a picture or PDF, a voice note.
 UPLOAD_INPUTS = ("photo", "upload", "voice")
-REJECTIONS = {
-    Rejection.EMPTY: _l("The file is empty."),
-    Rejection.TOO_LARGE: _l("The file is too big. The limit is %(mb)d MB."),
-    Rejection.UNSUPPORTED: _l(
-        "This kind of file cannot be used. Please use a photo (JPEG, PNG, WebP or HEIC) or a PDF."
-    ),
-    Rejection.DAMAGED: _l("The file is damaged or incomplete. Please try another file."),
-    Rejection.TOO_MANY_PIXELS: _l("The picture is too large. Please use a smaller picture."),
-    Rejection.PDF_ENCRYPTED: _l(
-        "The PDF is protected with a password. Please use a PDF without a password."
-    ),
-    Rejection.PDF_TOO_COMPLEX: _l("The PDF is too complex to check. Please try another file."),
-    Rejection.PDF_TOO_MANY_PAGES: _l("The PDF has too many pages."),
-}
-AUDIO_REJECTION = _l("This kind of file cannot be used. Please use a photo or a voice recording.")
-
-
-@dataclass(frozen=True)
-class Upload:
-    clean: CleanFile
-    name: str | None
-    source: dict[str, str | None] | None = None  # the issuer's signature on a PDF
-
-
-# Kinds whose PDF may carry the issuer's own signature ("issued by the source").
-SOURCE_SIGNED_KINDS = frozenset({ItemKind.CERTIFICATE, ItemKind.EXAM_RESULT})
-
-
-def blob_store() -> BlobStore:
-    return BlobStore(app_settings().blob_dir)
 
 
 def _limits() -> UploadLimits:
@@ -96,13 +51,7 @@ def _item(spec: RecordKind, item_id: str) -> Item:
         abort(404)
 
 
-def _rejection_text(reason: Rejection, allowed: frozenset[FileKind]) -> str:
-    if reason is Rejection.UNSUPPORTED and FileKind.AUDIO in allowed:
-        return str(AUDIO_REJECTION)
-    return str(REJECTIONS[reason]) % {"mb": app_settings().max_upload_bytes // (1024 * 1024)}
-
-
-def _uploads(spec: RecordKind, existing: int = 0) -> tuple[list[Upload], list[str]]:
+def _uploads(spec: RecordKind, existing: int = 0) -> tuple[list[files.Upload], list[str]]:
     """Clean every file sent with the form (in memory); nothing is stored yet. The count
     is checked first: cleaning is costly, and our pages send one file per input."""
     if any(len(request.files.getlist(name)) > 1 for name in UPLOAD_INPUTS):
@@ -110,7 +59,7 @@ def _uploads(spec: RecordKind, existing: int = 0) -> tuple[list[Upload], list[st
     sent = [request.files[name] for name in UPLOAD_INPUTS if name in request.files]
     if existing + sum(1 for s in sent if s.filename) > files.MAX_FILES:
         return [], [_("An item can hold at most 10 files.")]
-    cleaned: list[Upload] = []
+    cleaned: list[files.Upload] = []
     errors: list[str] = []
     for storage in sent:
         upload = _one_upload(spec, storage, errors)
@@ -130,21 +79,17 @@ def _name_of(names: list[dict[str, str]], file_id: str) -> str | None:
     return next((f.get("name") for f in names if f.get("id") == file_id), None)
 
 
-def _one_upload(spec: RecordKind, storage: FileStorage, errors: list[str]) -> Upload | None:
+def _one_upload(spec: RecordKind, storage: FileStorage, errors: list[str]) -> files.Upload | None:
     data = storage.read()
     if not data and not storage.filename:
         return None  # the input was left empty
     try:
         clean = clean_upload(data, _limits(), allowed=spec.files)
     except UploadRejected as rejected:
-        current_app.logger.info("upload refused: %s", rejected.reason.value)
-        errors.append(_rejection_text(rejected.reason, spec.files))
+        logger.info("upload refused: %s", rejected.reason.value)
+        errors.append(rejection_text(rejected.reason, app_settings().max_upload_bytes, spec.files))
         return None
-    roots = app_settings().source_trust_roots
-    source = None
-    if roots and clean.kind is FileKind.PDF and spec.kind in SOURCE_SIGNED_KINDS:
-        source = pdfs.source_signature(clean.data, roots)
-    return Upload(clean, storage.filename, source)
+    return files.Upload(clean, storage.filename)
 
 
 def _domains() -> list[tuple[str, str]]:
@@ -156,18 +101,6 @@ def _form(spec: RecordKind) -> BaseForm:
     if isinstance(form, RecordForm):
         form.set_domains(_domains())
     return form
-
-
-def _attach_all(item: Item, uploads: list[Upload]) -> bool:
-    store = blob_store()
-    try:
-        for upload in uploads:
-            files.attach(
-                dbs(), store, item, current_user_key(), upload.clean, upload.name, upload.source
-            )
-    except files.TooManyFilesError:
-        return False
-    return True
 
 
 def _domain_of(form: BaseForm, spec: RecordKind) -> str | None:
@@ -191,28 +124,28 @@ def new(slug: str) -> str | Response:
         if not upload_errors and _needs_something(spec, form, uploads):
             upload_errors.append(_("Please write something, or add a photo or a voice message."))
         if not upload_errors:
-            item = _create(spec, form)
-            if not _attach_all(item, uploads):
-                db.session.rollback()
-                abort(400)  # more files than the form has inputs: not from our page
+            item = _create(spec, form, uploads)
             db.session.commit()
             flash(_("Saved."), "success")
-            return redirect(url_for("records.show", slug=slug, item_id=item.id))
+            return redirect(url_for("entries.show", slug=slug, item_id=item.id))
     return _render_form(spec, form, None, upload_errors)
 
 
-def _create(spec: RecordKind, form: BaseForm) -> Item:
-    return services.create_item(
+def _create(spec: RecordKind, form: BaseForm, uploads: list[files.Upload]) -> Item:
+    return files.create_with_files(
         dbs(),
+        blob_store(),
         current_user.id,
         current_user_key(),
         spec.kind,
         _domain_of(form, spec),
-        records.content(records.fields_of(form), []),
+        records.fields_of(form),
+        uploads,
+        app_settings().source_trust_roots,
     )
 
 
-def _needs_something(spec: RecordKind, form: BaseForm, uploads: list[Upload]) -> bool:
+def _needs_something(spec: RecordKind, form: BaseForm, uploads: list[files.Upload]) -> bool:
     """A reflection is a text, a photo or a voice message: an empty one is refused."""
     if spec.slug != "reflections" or uploads:
         return False
@@ -245,13 +178,11 @@ def _render_show(spec: RecordKind, item: Item | None) -> str:
     facts: list[records.Fact] = []
     stored: list[files.StoredFile] = []
     title = str(spec.plural)
-    verified: list[endorsements.Verified] = []
-    feedback = None
+    shown_panels: list[Markup] = []
     if item is not None:
         item_key, data = services.open_item(item, current_user_key())
         fields, names = records.split(data)
-        verified = endorsements.shown(dbs(), item, item_key, data)
-        feedback = comments.summary_for_owner(dbs(), item, utcnow())
+        shown_panels = panels.for_item(dbs(), item, item_key, data)
         facts = records.facts(spec.display_form(fields))
         stored = files.files_of(dbs(), item, names)
         title = records.title(spec, fields)
@@ -268,8 +199,7 @@ def _render_show(spec: RecordKind, item: Item | None) -> str:
         form=EmptyForm(),
         max_mb=app_settings().max_upload_bytes // (1024 * 1024),
         max_bytes=app_settings().max_upload_bytes,
-        verified=verified,
-        feedback=feedback,
+        panels=shown_panels,
     )
 
 
@@ -291,23 +221,13 @@ def _edit(spec: RecordKind, item: Item | None) -> str | Response:
             if isinstance(form, RecordForm):
                 form.domain.data = item.domain_code
     elif form.validate_on_submit():
-        names = _file_names(item)
-        uploads, upload_errors = _uploads(spec, len(names))
+        uploads, upload_errors = _uploads(spec, len(_file_names(item)))
         if not upload_errors:
-            fields = records.fields_of(form)
-            if item is None:
-                item = _create(spec, form)
-            else:
-                services.update_content(
-                    dbs(),
-                    item,
-                    current_user_key(),
-                    _domain_of(form, spec),
-                    records.content(fields, names),
-                )
-            if not _attach_all(item, uploads):
-                upload_errors.append(_("An item can hold at most 10 files."))
+            try:
+                item = _save(spec, form, item, uploads)
+            except TooManyFilesError:  # files added elsewhere at the same moment
                 db.session.rollback()
+                upload_errors.append(_("An item can hold at most 10 files."))
             else:
                 db.session.commit()
                 flash(_("Your changes are saved."), "success")
@@ -315,10 +235,26 @@ def _edit(spec: RecordKind, item: Item | None) -> str | Response:
     return _render_form(spec, form, item, upload_errors)
 
 
+def _save(spec: RecordKind, form: BaseForm, item: Item | None, uploads: list[files.Upload]) -> Item:
+    if item is None:
+        return _create(spec, form, uploads)
+    files.update_with_files(
+        dbs(),
+        blob_store(),
+        item,
+        current_user_key(),
+        _domain_of(form, spec),
+        records.fields_of(form),
+        uploads,
+        app_settings().source_trust_roots,
+    )
+    return item
+
+
 def _show_url(spec: RecordKind, item: Item) -> str:
     if spec.single:
-        return url_for("records.show_single", slug=spec.slug)
-    return url_for("records.show", slug=spec.slug, item_id=item.id)
+        return url_for("entries.show_single", slug=spec.slug)
+    return url_for("entries.show", slug=spec.slug, item_id=item.id)
 
 
 @bp.route("/me/<slug>")
@@ -347,8 +283,18 @@ def add_file(slug: str, item_id: str) -> str | Response:
     uploads, errors = _uploads(spec, len(_file_names(item)))
     if not uploads and not errors:
         errors.append(_("Please choose a file first."))
-    if not errors and not _attach_all(item, uploads):
-        errors.append(_("An item can hold at most 10 files."))
+    if not errors:
+        try:
+            files.attach(
+                dbs(),
+                blob_store(),
+                item,
+                current_user_key(),
+                uploads,
+                app_settings().source_trust_roots,
+            )
+        except TooManyFilesError:
+            errors.append(_("An item can hold at most 10 files."))
     if errors:
         db.session.rollback()
         for error in errors:
@@ -356,7 +302,7 @@ def add_file(slug: str, item_id: str) -> str | Response:
     else:
         db.session.commit()
         flash(_("The file is added."), "success")
-    return redirect(url_for("records.show", slug=slug, item_id=item.id) + "#files")
+    return redirect(url_for("entries.show", slug=slug, item_id=item.id) + "#files")
 
 
 @bp.route("/<slug>/<item_id>/files/<file_id>")
@@ -371,25 +317,13 @@ def file(slug: str, item_id: str, file_id: str) -> Response:
         data = files.read(blob_store(), item, row, current_user_key(), thumbnail=thumbnail)
     except (ItemNotFoundError, BlobNotFoundError):
         abort(404)
-    return file_response(data, row, _name_of(_file_names(item), row.id), thumbnail=thumbnail)
-
-
-def file_response(data: bytes, row: ItemFile, name: str | None, *, thumbnail: bool) -> Response:
-    """Decrypted bytes for this response only: no-store, a sandbox, a safe name; PDFs and
-    ``?download=1`` as attachments."""
-    as_attachment = row.kind == FileKind.PDF.value or request.args.get("download") == "1"
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="image/jpeg" if thumbnail else row.media_type,
-        as_attachment=as_attachment,
-        download_name=files.safe_name(name, ".jpg" if thumbnail else row.extension),
-        conditional=False,
-        etag=False,
-        max_age=0,
+    how = files.served(
+        row,
+        _name_of(_file_names(item), row.id),
+        thumbnail=thumbnail,
+        download=request.args.get("download") == "1",
     )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return file_response(data, how.media_type, how.download_name, attachment=how.attachment)
 
 
 @bp.route("/<slug>/<item_id>/files/<file_id>/delete", methods=["GET", "POST"])
@@ -405,22 +339,13 @@ def delete_file(slug: str, item_id: str, file_id: str) -> str | Response:
     if form.validate_on_submit():
         blob_ids = files.remove(dbs(), item, row, current_user_key())
         db.session.commit()
-        delete_blobs(blob_ids)
+        blob_store().delete_all(blob_ids)
         flash(_("The file is deleted."), "success")
-        return redirect(url_for("records.show", slug=slug, item_id=item.id) + "#files")
+        return redirect(url_for("entries.show", slug=slug, item_id=item.id) + "#files")
     return render_template(
         "entries/delete.html",
         item=item,
         title=_name_of(_file_names(item), row.id) or "",
         form=form,
-        back=url_for("records.show", slug=slug, item_id=item.id),
+        back=url_for("entries.show", slug=slug, item_id=item.id),
     )
-
-
-def delete_blobs(blob_ids: list[str]) -> None:
-    store = blob_store()
-    for blob_id in blob_ids:
-        try:
-            store.delete(blob_id)
-        except OSError:  # unreadable without its key; purge_orphans sweeps it later
-            current_app.logger.warning("blob %s could not be removed", blob_id)

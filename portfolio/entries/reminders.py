@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from portfolio.entries import records, services
 from portfolio.entries.errors import InvalidContentError
+from portfolio.entries.labels import INTEGRATION_COMPONENTS
 from portfolio.entries.models import ItemKind
-from portfolio.entries.record_forms import INTEGRATION_COMPONENTS
 from portfolio.vault.envelope import SymmetricKey
 
 WARN_BEFORE = timedelta(days=182)  # half a year: time enough to plan an exam
@@ -47,7 +47,7 @@ def for_owner(
     deadline = _date(fields.get("extension_until")) or _date(fields.get("term_end"))
     if deadline is None or deadline - today > WARN_BEFORE:
         return []
-    url = url_for("records.show_single", slug="integration")
+    url = url_for("entries.show_single", slug="integration")
     overdue = deadline < today
     when = (
         gettext("ended on %(date)s", date=format_date(deadline, "long"))

@@ -130,6 +130,34 @@ def _check_domain(session: Session, code: str | None) -> None:
         raise InvalidContentError("unknown life domain")
 
 
+def new_item(
+    owner_id: str, user_key: SymmetricKey, kind: ItemKind, domain: str | None
+) -> tuple[Item, SymmetricKey]:
+    """An item not yet added: its id and its own key (wrapped under the user key), so that
+    files can be encrypted under that key before the content is sealed once."""
+    item = Item(id=new_id(), owner_id=owner_id, kind=kind.value, domain_code=domain)
+    item_key = SymmetricKey.generate()
+    item.wrapped_key = keys.wrap_item_key(item_key, user_key, owner_id, item.id)
+    return item, item_key
+
+
+def add_item(
+    session: Session,
+    item: Item,
+    item_key: SymmetricKey,
+    user_key: SymmetricKey,
+    data: dict[str, Any],
+) -> Item:
+    """Seal a new item's content and add it (``new_item`` made it)."""
+    _check_domain(session, item.domain_code)
+    seal(item, item_key, data)
+    session.add(item)
+    session.flush()
+    _written(session, item, item_key, user_key)
+    logger.info("%s %s created by %s", item.kind, item.id, item.owner_id)
+    return item
+
+
 def create_item(
     session: Session,
     owner_id: str,
@@ -139,16 +167,8 @@ def create_item(
     data: dict[str, Any],
 ) -> Item:
     """A new item with its own key (wrapped under the user key) and its content sealed."""
-    _check_domain(session, domain)
-    item = Item(id=new_id(), owner_id=owner_id, kind=kind.value, domain_code=domain)
-    item_key = SymmetricKey.generate()
-    item.wrapped_key = keys.wrap_item_key(item_key, user_key, owner_id, item.id)
-    seal(item, item_key, data)
-    session.add(item)
-    session.flush()
-    _written(session, item, item_key, user_key)
-    logger.info("%s %s created by %s", kind.value, item.id, owner_id)
-    return item
+    item, item_key = new_item(owner_id, user_key, kind, domain)
+    return add_item(session, item, item_key, user_key, data)
 
 
 def read_data(item: Item, user_key: SymmetricKey) -> dict[str, Any]:
@@ -312,8 +332,21 @@ def single_item(
 def update_content(
     session: Session, item: Item, user_key: SymmetricKey, domain: str | None, data: dict[str, Any]
 ) -> None:
-    _check_domain(session, domain)
     item_key, _ = open_item(item, user_key)
+    write_content(session, item, item_key, user_key, domain, data)
+
+
+def write_content(
+    session: Session,
+    item: Item,
+    item_key: SymmetricKey,
+    user_key: SymmetricKey,
+    domain: str | None,
+    data: dict[str, Any],
+) -> None:
+    """Seal new content into an item already opened (its key at hand) and move it to
+    ``domain``; grants that cover it now are kept in step."""
+    _check_domain(session, domain)
     seal(item, item_key, data)
     item.domain_code = domain
     item.updated_at = utcnow()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,17 +13,15 @@ from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import PEOPLE, current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
-from portfolio.db import db, dbs, utcnow
-from portfolio.entries import files, records, services
+from portfolio.db import db, dbs
+from portfolio.entries import bp, files, panels, records, services
 from portfolio.entries.domains import domain_name, named
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
-from portfolio.entries.forms import STATUS_LABELS, TERM_LABELS, GoalForm
+from portfolio.entries.forms import GoalForm
 from portfolio.entries.goals import Goal
+from portfolio.entries.labels import STATUS_LABELS, TERM_LABELS
 from portfolio.entries.models import Item, ItemKind
-from portfolio.entries.record_views import delete_blobs
-from portfolio.sharing import comments
-
-bp = Blueprint("entries", __name__, url_prefix="/portfolio")
+from portfolio.web import blob_store
 
 
 def _domain_choices() -> list[tuple[str, str]]:
@@ -64,7 +62,7 @@ def _listed(item: Item) -> Listed:
     meta = str(spec.plural)
     if names:
         meta += " · " + ngettext("%(num)d file", "%(num)d files", len(names))
-    url = url_for("records.show", slug=spec.slug, item_id=item.id)
+    url = url_for("entries.show", slug=spec.slug, item_id=item.id)
     return Listed(item, title, meta, url, spec.icon)
 
 
@@ -160,7 +158,8 @@ def new_goal() -> str | Response:
 @roles(*PEOPLE)
 def show_goal(item_id: str) -> str:
     item = _goal_item(item_id)
-    goal = services.read_goal(item, current_user_key())
+    item_key, data = services.open_item(item, current_user_key())
+    goal = Goal.from_json(data)
     return render_template(
         "entries/goal.html",
         item=item,
@@ -170,7 +169,7 @@ def show_goal(item_id: str) -> str:
         term_labels=TERM_LABELS,
         evidence=_evidence_of(goal),
         form=EmptyForm(),
-        feedback=comments.summary_for_owner(dbs(), item, utcnow()),
+        panels=panels.for_item(dbs(), item, item_key, data),
     )
 
 
@@ -239,7 +238,7 @@ def delete(item_id: str) -> str | Response:
         blob_ids = files.blobs_of_item(dbs(), item)
         services.delete_item(dbs(), item, current_user_key())
         db.session.commit()
-        delete_blobs(blob_ids)
+        blob_store().delete_all(blob_ids)
         flash(_("Deleted. It cannot be brought back."), "success")
         return redirect(url_for("entries.index"))
     listed = _listed(item)  # decrypted only to ask

@@ -19,12 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
+from portfolio.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries import files
 from portfolio.entries import services as entries
-from portfolio.entries.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries.models import Item, ItemFile
-from portfolio.sharing import comments
-from portfolio.sharing import services as sharing
+from portfolio.sharing import comments, grants
 from portfolio.sharing.models import AccessEvent, Connection, Endorsement, Grant
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
@@ -142,7 +141,7 @@ def _shares(
         note = None
         if grant.owner_wrapped_key is not None and grant.sealed_note is not None:
             try:
-                opened = sharing.open_as_owner(grant, user_key)
+                opened = grants.open_as_owner(grant, user_key)
                 note = {
                     "shown_name": opened.note.shown_name,
                     "purpose_text": opened.note.purpose_text,

@@ -18,10 +18,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portfolio.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries import files as item_files
 from portfolio.entries import records
 from portfolio.entries import services as entries
-from portfolio.entries.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries.errors import InvalidContentError
 from portfolio.entries.goals import Goal, GoalStatus
 from portfolio.entries.models import Item, ItemFile, ItemKind, LifeDomain

@@ -18,21 +18,18 @@ from werkzeug.wrappers import Response
 
 from portfolio import i18n
 from portfolio.accounts.access import current_user_key, roles
-from portfolio.accounts.models import Role
-from portfolio.accounts.web import account_key, app_settings, vault_context
-from portfolio.admin.models import Municipality
+from portfolio.accounts.models import Municipality, Role
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import records
 from portfolio.entries import services as entries
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.entries.record_views import blob_store
-from portfolio.export import credentials, document, issued
+from portfolio.export import bp, credentials, document, issued
 from portfolio.export.document import Audience, Choice, Section
 from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
-from portfolio.export.views import attachment, bp
 from portfolio.extensions import limiter
 from portfolio.sharing import audit, endorsements
 from portfolio.sharing.models import Action
+from portfolio.web import account_key, app_settings, attachment, blob_store, vault_context
 
 DOCUMENT_RATE = "20 per hour"  # per account: each one decrypts, renders and signs
 

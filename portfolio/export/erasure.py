@@ -18,12 +18,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import AuthSession, User
+from portfolio.blobs import BlobStore
 from portfolio.entries import files as item_files
-from portfolio.entries.blobs import BlobStore
 from portfolio.entries.models import Item, ItemFile
 from portfolio.export import issued
-from portfolio.sharing import audit
-from portfolio.sharing import services as sharing
+from portfolio.sharing import audit, grants
 from portfolio.sharing.models import Action, Grant
 
 logger = logging.getLogger(__name__)
@@ -62,7 +61,7 @@ def erase(session: Session, owner: User, now: datetime) -> Erased:
     for grant in session.scalars(
         select(Grant).where(Grant.owner_id == owner_id, Grant.revoked_at.is_(None))
     ).all():
-        sharing.revoke_grant(session, owner, grant, now)
+        grants.revoke_grant(session, owner, grant, now)
         shares += 1
     documents = issued.revoke_all(session, owner_id, now, ACCOUNT_DELETED)
     rows = session.scalars(select(ItemFile).where(ItemFile.owner_id == owner_id)).all()

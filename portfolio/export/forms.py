@@ -12,9 +12,14 @@ from wtforms.validators import DataRequired, Length
 
 from portfolio import i18n
 from portfolio.accounts.forms import ConfirmPassphraseForm
-from portfolio.entries.forms import CheckboxList, select_choices
 from portfolio.export.document import AUDIENCE_LABELS, NAME_LENGTH, SECTION_LABELS
-from portfolio.forms import BaseForm, no_control_characters, single_line
+from portfolio.forms import (
+    BaseForm,
+    CheckboxList,
+    no_control_characters,
+    select_choices,
+    single_line,
+)
 
 DUTCH_ONLY = "nl"
 

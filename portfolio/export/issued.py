@@ -21,11 +21,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portfolio.accounts.models import Role, User
+from portfolio.accounts.models import Municipality, Role, User
 from portfolio.admin import services as admin
-from portfolio.admin.models import Municipality
+from portfolio.blobs import BlobStore
 from portfolio.entries import records
-from portfolio.entries.blobs import BlobStore
 from portfolio.entries.models import ItemKind
 from portfolio.export import credentials, pades, pdf
 from portfolio.export.document import Choice, Contents, Record, gather

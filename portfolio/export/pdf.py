@@ -25,11 +25,11 @@ from fpdf import FPDF, XPos, YPos
 from fpdf.enums import Align
 
 from portfolio import i18n
-from portfolio.entries import record_forms as rf
+from portfolio.entries import labels as entry_labels
 from portfolio.entries.domains import BY_CODE as DEFAULT_DOMAINS
 from portfolio.export import fonts
 from portfolio.export.document import AUDIENCE_LABELS, Contents, Record, Section
-from portfolio.pip import forms as pip_forms
+from portfolio.pip import labels as plan_labels
 from portfolio.progress.assessment import SCALE
 from portfolio.progress.language import SKILLS
 
@@ -381,7 +381,9 @@ def _language(doc: Document, contents: Contents) -> None:
             exam = _best_exam(contents.exams, code)
             exam_text = ""
             if exam is not None:
-                result = _both_in_cell(doc, _choice(rf.RESULTS, exam.fields.get("result")))
+                result = _both_in_cell(
+                    doc, _choice(entry_labels.RESULTS, exam.fields.get("result"))
+                )
                 exam_text = f"{exam.fields.get('level') or ''} {result}".strip()
             table.row(
                 [
@@ -439,16 +441,16 @@ def _trust(doc: Document, record: Record) -> None:
 # The facts a document shows of each kind, with labels that suit a reader (the forms ask
 # questions of the owner instead).
 CERTIFICATE_FIELDS: tuple[tuple[str, LazyString, Sequence[tuple[str, Any]] | None], ...] = (
-    ("certificate_type", KIND, rf.CERTIFICATE_TYPES),
+    ("certificate_type", KIND, entry_labels.CERTIFICATE_TYPES),
     ("issuer", _l("Issued by"), None),
     ("issued_on", _l("Date"), None),
     ("level", _l("Level"), None),
 )
 EXAM_FIELDS: tuple[tuple[str, LazyString, Sequence[tuple[str, Any]] | None], ...] = (
-    ("exam", EXAM, rf.EXAMS),
-    ("component", _l("Part"), rf.COMPONENTS),
-    ("level", _l("Level"), rf.EXAM_LEVELS),
-    ("result", _l("Result"), rf.RESULTS),
+    ("exam", EXAM, entry_labels.EXAMS),
+    ("component", _l("Part"), entry_labels.COMPONENTS),
+    ("level", _l("Level"), entry_labels.EXAM_LEVELS),
+    ("result", _l("Result"), entry_labels.RESULTS),
     ("score", _l("Score"), None),
     ("exam_date", _l("Date"), None),
 )
@@ -510,7 +512,7 @@ def _experience(doc: Document, contents: Contents) -> None:
         doc.write_line(title, size=11.5, bold=True)
         doc.fact(
             KIND,
-            _value(doc, "experience_type", rf.EXPERIENCE_TYPES, f.get("experience_type")),
+            _value(doc, "experience_type", entry_labels.EXPERIENCE_TYPES, f.get("experience_type")),
         )
         start = _value(doc, "started_on", None, f.get("started_on"))
         end = _value(doc, "ended_on", None, f.get("ended_on"))
@@ -559,28 +561,28 @@ def _plan(doc: Document, contents: Contents) -> None:
     doc.pair(doc.labels.both(PIP_VERSION, number=version.number), size=10, colour=MUTED)
     plan = version.content.plan
     for name, choices in (
-        ("route", pip_forms.ROUTES),
-        ("main_goal", pip_forms.MAIN_GOALS),
+        ("route", plan_labels.ROUTES),
+        ("main_goal", plan_labels.MAIN_GOALS),
         ("main_goal_text", None),
         ("provider", None),
         ("hours_per_week", None),
-        ("map_status", pip_forms.PART_STATUSES),
-        ("pvt_status", pip_forms.PART_STATUSES),
+        ("map_status", plan_labels.PART_STATUSES),
+        ("pvt_status", plan_labels.PART_STATUSES),
     ):
         value = getattr(plan, name)
         if value in (None, ""):
             continue
         shown = _named(doc, _choice(choices, value)) if choices else (str(value), None)
-        doc.fact(pip_forms.PLAN_LABELS[name], shown)
+        doc.fact(plan_labels.PLAN_LABELS[name], shown)
     if version.content.agreements:
         doc.ln(2)
         doc.pair(doc.labels.both(AGREEMENTS), size=12, bold=True)
         for agreement in version.content.agreements:
             doc.write_line(f"• {agreement.description}", size=10.5)
             details = [
-                _named(doc, _choice(pip_forms.PARTIES_FOR_OTHERS, agreement.party.value)),
+                _named(doc, _choice(plan_labels.PARTIES_FOR_OTHERS, agreement.party.value)),
                 *([doc.labels.day(agreement.due)] if agreement.due else []),
-                _named(doc, _choice(pip_forms.AGREEMENT_STATUSES, agreement.status.value)),
+                _named(doc, _choice(plan_labels.AGREEMENT_STATUSES, agreement.status.value)),
             ]
             doc.pair(
                 (

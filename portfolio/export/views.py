@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, make_response, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,28 +17,17 @@ from portfolio.accounts.errors import InvalidCredentialsError
 from portfolio.accounts.forms import ConfirmPassphraseForm
 from portfolio.accounts.models import Role
 from portfolio.accounts.services import authenticate
-from portfolio.accounts.web import account_key, app_settings, clear_session_cookie, vault_context
+from portfolio.accounts.web import clear_session_cookie
 from portfolio.db import db, dbs, utcnow
-from portfolio.entries.record_views import blob_store
-from portfolio.export import data, erasure
+from portfolio.export import bp, data, erasure
 from portfolio.export.forms import DeleteAccountForm
 from portfolio.extensions import limiter
-from portfolio.i18n import is_supported
-from portfolio.pages.views import remember_language
+from portfolio.i18n import is_supported, remember_language
 from portfolio.sharing import audit
 from portfolio.sharing.models import Action
+from portfolio.web import account_key, app_settings, attachment, blob_store, vault_context
 
-bp = Blueprint("export", __name__)
 EXPORT_RATE = "10 per hour"  # per account: each one derives a key and reads everything
-
-
-def attachment(data: bytes, media_type: str, filename: str) -> Response:
-    """Something made for this one response (it holds plaintext): a download, not kept."""
-    response = make_response(data)
-    response.headers["Content-Type"] = media_type
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def passphrase_confirmed(form: ConfirmPassphraseForm) -> bool:

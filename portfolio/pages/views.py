@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -22,14 +20,11 @@ from portfolio.entries import overview, reminders
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.extensions import limiter
-from portfolio.i18n import LANG_COOKIE, is_supported
+from portfolio.i18n import is_supported, remember_language
+from portfolio.pages import bp
 from portfolio.progress import services as progress
 from portfolio.sharing.forms import SuggestionAnswerForm
-from portfolio.sharing.views import new_feedback, waiting_suggestions
-
-bp = Blueprint("pages", __name__)
-
-LANG_COOKIE_AGE = 365 * 24 * 3600
+from portfolio.sharing.hooks import new_feedback, waiting_suggestions
 
 
 @bp.route("/")
@@ -65,19 +60,6 @@ def set_language() -> str | Response:
         set_locale(dbs(), current_user, code)
         db.session.commit()
     return remember_language(redirect(safe_next(url_for("pages.index"))), code)
-
-
-def remember_language(response: Response, code: str) -> Response:
-    """The language for the pages that follow, also without an account (a cookie)."""
-    response.set_cookie(
-        LANG_COOKIE,
-        code,
-        max_age=LANG_COOKIE_AGE,
-        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
 
 
 @bp.route("/home")

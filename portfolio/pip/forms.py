@@ -23,8 +23,26 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portfolio.db import new_id
-from portfolio.entries.forms import select_choices, sensible_date
-from portfolio.forms import BaseForm, no_control_characters, single_line
+from portfolio.forms import (
+    BaseForm,
+    no_control_characters,
+    select_choices,
+    sensible_date,
+    single_line,
+)
+from portfolio.pip.labels import (
+    AGREEMENT_FIELD_LABELS,
+    AGREEMENT_STATUSES,
+    MAIN_GOALS,
+    OWN_PLAN_DECISIONS,
+    OWN_PLAN_LABELS,
+    PART_STATUSES,
+    PARTIES,
+    PARTIES_FOR_OTHERS,
+    PLAN_LABELS,
+    REASONS,
+    ROUTES,
+)
 from portfolio.pip.plan import (
     MAX_AGREEMENTS,
     MAX_COST,
@@ -37,70 +55,8 @@ from portfolio.pip.plan import (
     Party,
     Plan,
     PlanContent,
-    Reason,
 )
 
-ROUTES = [
-    ("", _l("Not decided yet")),
-    ("b1", _l("B1 route (B1-route)")),
-    ("education", _l("Education route (onderwijsroute)")),
-    ("z", _l("Self-reliance route (Z-route)")),
-]
-MAIN_GOALS = [
-    ("", _l("Not decided yet")),
-    ("work", _l("Work")),
-    ("education", _l("Education")),
-    ("participation", _l("Taking part in society")),
-]
-PART_STATUSES = [
-    ("", _l("Not decided yet")),
-    ("todo", _l("Still to do")),
-    ("busy", _l("Busy with it")),
-    ("done", _l("Done")),
-    ("exempt", _l("Exempt (vrijstelling)")),
-]
-PARTIES = [
-    (Party.ME.value, _l("Me")),  # as the newcomer reads it; see PARTIES_FOR_OTHERS
-    (Party.MUNICIPALITY.value, _l("The municipality")),
-    (Party.PROVIDER.value, _l("The school or course provider")),
-    (Party.OTHER.value, _l("Someone else")),
-]
-# The same choices as others (a regievoerder, a supporter) read them.
-PARTIES_FOR_OTHERS = [(Party.ME.value, _l("The newcomer")), *PARTIES[1:]]
-AGREEMENT_STATUSES = [
-    (AgreementStatus.OPEN.value, _l("To do")),
-    (AgreementStatus.DONE.value, _l("Done")),
-    (AgreementStatus.CANCELLED.value, _l("No longer needed")),
-]
-REASONS = [
-    (Reason.START.value, _l("The first plan")),
-    (Reason.PROGRESS.value, _l("Progress: new agreements")),
-    (Reason.ROUTE.value, _l("Another learning route")),
-    (Reason.LEVEL.value, _l("Another language level")),
-    (Reason.MOVE.value, _l("I moved house")),
-    (Reason.OTHER.value, _l("Something else")),
-]
-# Every reason a version can have, as shown; an approved own plan is not a choice.
-REASON_LABELS = {**dict(REASONS), Reason.OWN_PLAN.value: _l("An own plan proposal was approved")}
-PLAN_LABELS = {
-    "route": _l("Learning route (leerroute)"),
-    "main_goal": _l("Main goal"),
-    "main_goal_text": _l("The main goal in words"),
-    "provider": _l("School or course provider"),
-    "hours_per_week": _l("Hours per week"),
-    "map_status": _l("Labour market and participation module (MAP)"),
-    "pvt_status": _l("Participation declaration (PVT)"),
-    "preconditions": _l("What I need to take part (for example childcare or travel)"),
-    "contact": _l("Contact person"),
-}
-AGREEMENT_FIELD_LABELS = {
-    "description": _l("What is agreed"),
-    "party": _l("Who does it"),
-    "domain": _l("Life domain"),
-    "due": _l("Before"),
-    "status": _l("Status"),
-    "evidence": _l("Proof (from the portfolio)"),
-}
 EMPTY_AGREEMENT_ROWS = 3
 TEXT = [Optional(), Length(max=500), no_control_characters]
 
@@ -319,29 +275,6 @@ class SummaryForm(BaseForm):
 
 # -- the newcomer's own plan proposal --------------------------------------------------------
 
-OWN_PLAN_LABELS = {
-    "course": _l("Which course or training?"),
-    "provider": _l("School or course provider"),
-    "domain": _l("Life domain"),
-    "hours": _l("How many hours in total?"),
-    "hours_per_week": _l("Hours per week"),
-    "cost": _l("What does it cost (estimate, in euros)?"),
-    "start": _l("When can you start?"),
-    "why": _l("Why does this fit you?"),
-    "helper": _l("Who helped you write this? (you may leave this empty)"),
-}
-OWN_PLAN_STATUSES = [
-    (OwnPlanStatus.DRAFT.value, _l("Draft: not sent yet")),
-    (OwnPlanStatus.SUBMITTED.value, _l("Sent: waiting for an answer")),
-    (OwnPlanStatus.CHANGES.value, _l("Changes asked: your turn")),
-    (OwnPlanStatus.APPROVED.value, _l("Approved: it is in your plan")),
-    (OwnPlanStatus.DECLINED.value, _l("Not approved")),
-]
-OWN_PLAN_DECISIONS = [
-    (OwnPlanStatus.APPROVED.value, _l("Approve: the agreements go into the plan")),
-    (OwnPlanStatus.CHANGES.value, _l("Ask for changes")),
-    (OwnPlanStatus.DECLINED.value, _l("Decline")),
-]
 ONE_LINE = [
     Optional(),
     Length(max=200, message=_l("Please use at most 200 characters.")),

@@ -27,7 +27,7 @@ from portfolio.pip.services import (
     item_of,
     versions,
 )
-from portfolio.sharing import services as sharing
+from portfolio.sharing import connections, grants
 from portfolio.sharing.models import Grant
 from portfolio.sharing.scope import Scope
 from portfolio.vault.envelope import SymmetricKey
@@ -112,17 +112,17 @@ class Addressee:
 
     @property
     def sees_plan(self) -> bool:
-        return "pip" in sharing.scope_of(self.grant).kinds and self.grant.may_propose
+        return "pip" in grants.scope_of(self.grant).kinds and self.grant.may_propose
 
 
 def addressees(session: Session, owner_id: str) -> list[Addressee]:
     moment = utcnow()
     found = []
-    for connected in sharing.connections_of(session, owner_id):
+    for connected in connections.connections_of(session, owner_id):
         person = connected.person
         if person.role != Role.REGIEVOERDER.value or not person.active:
             continue
-        grant = sharing.active_grant(session, owner_id, person.id, moment)
+        grant = grants.active_grant(session, owner_id, person.id, moment)
         if grant is not None:
             found.append(Addressee(person, grant))
     return found
@@ -131,9 +131,9 @@ def addressees(session: Session, owner_id: str) -> list[Addressee]:
 def _include_plan(session: Session, owner: User, user_key: SymmetricKey, grant: Grant) -> None:
     """Add the plan (PIP) and the permission to answer proposals to this share: the owner
     agreed to it on the submit form. Logged as a change of the share."""
-    opened = sharing.open_as_owner(grant, user_key)
+    opened = grants.open_as_owner(grant, user_key)
     scope = opened.scope
-    terms = sharing.ShareTerms(
+    terms = grants.ShareTerms(
         scope=Scope(scope.kinds | {ItemKind.PIP.value}, scope.domains, scope.items),
         purpose=grant.purpose,
         purpose_text=opened.note.purpose_text,
@@ -143,7 +143,7 @@ def _include_plan(session: Session, owner: User, user_key: SymmetricKey, grant: 
         may_propose=True,
         may_verify=grant.may_verify,
     )
-    sharing.change_grant(session, owner, user_key, grant, terms, utcnow())
+    grants.change_grant(session, owner, user_key, grant, terms, utcnow())
 
 
 def submit(

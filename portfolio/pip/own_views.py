@@ -13,31 +13,25 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role, User
-from portfolio.accounts.web import account_key
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.extensions import limiter
-from portfolio.pip import own_plans
+from portfolio.pip import bp, own_plans
 from portfolio.pip import services as plans
-from portfolio.pip.forms import (
-    OWN_PLAN_LABELS,
-    OWN_PLAN_STATUSES,
-    OwnAnswerForm,
-    OwnPlanForm,
-    SubmitOwnPlanForm,
-)
+from portfolio.pip.forms import OwnAnswerForm, OwnPlanForm, SubmitOwnPlanForm
+from portfolio.pip.labels import OWN_PLAN_LABELS, OWN_PLAN_STATUSES
 from portfolio.pip.plan import OwnPlanStatus
 from portfolio.pip.views import (
     PLAN_RATE,
-    bp,
     life_domain_names,
     log_plan,
     owner_plan_side,
     recipient_plan_side,
 )
+from portfolio.sharing.access import RECIPIENTS, deny
 from portfolio.sharing.models import Action
-from portfolio.sharing.recipient_views import RECIPIENTS, deny
+from portfolio.web import account_key
 
 
 def _found(side: plans.Side, item_id: str) -> own_plans.OwnPlanItem:
@@ -85,8 +79,8 @@ def own_new() -> str | Response:
         item = own_plans.create(dbs(), current_user, current_user_key(), form.to_plan())
         db.session.commit()
         flash(_("Your plan is saved as a draft. Send it when it is ready."), "success")
-        return redirect(url_for("plan.own_plan", item_id=item.id))
-    return render_template("pip/own_plan_form.html", form=form, back=url_for("plan.index"))
+        return redirect(url_for("pip.own_plan", item_id=item.id))
+    return render_template("pip/own_plan_form.html", form=form, back=url_for("pip.index"))
 
 
 @bp.route("/plan/own/<item_id>")
@@ -114,7 +108,7 @@ def _submit_context(form: SubmitOwnPlanForm) -> dict[str, object]:
 def own_edit(item_id: str) -> str | Response:
     side = owner_plan_side()
     found = _found(side, item_id)
-    back = url_for("plan.own_plan", item_id=found.item.id)
+    back = url_for("pip.own_plan", item_id=found.item.id)
     if not found.plan.editable:
         flash(_("This plan is sent. Take it back first to change it."), "info")
         return redirect(back)
@@ -166,11 +160,11 @@ def own_submit(item_id: str) -> str | Response:
             flash(
                 _("This plan was changed at the same moment. Please look and try again."), "error"
             )
-            return redirect(url_for("plan.own_plan", item_id=found.item.id))
+            return redirect(url_for("pip.own_plan", item_id=found.item.id))
         else:
             db.session.commit()
             flash(_("Your plan is sent. Your regievoerder answers it."), "success")
-            return redirect(url_for("plan.own_plan", item_id=found.item.id))
+            return redirect(url_for("pip.own_plan", item_id=found.item.id))
     db.session.rollback()
     return _render(found, side, owner_view=True, **context)
 
@@ -190,7 +184,7 @@ def own_take_back(item_id: str) -> Response:
     else:
         db.session.commit()
         flash(_("Your plan is back with you. You can change it and send it again."), "success")
-    return redirect(url_for("plan.own_plan", item_id=found.item.id))
+    return redirect(url_for("pip.own_plan", item_id=found.item.id))
 
 
 @bp.route("/plan/own/<item_id>/delete", methods=["POST"])
@@ -202,11 +196,11 @@ def own_delete(item_id: str) -> Response:
         abort(400)
     if not own_plans.may_delete(found.plan):
         flash(_("A plan that is sent or approved cannot be deleted."), "info")
-        return redirect(url_for("plan.own_plan", item_id=found.item.id))
+        return redirect(url_for("pip.own_plan", item_id=found.item.id))
     entries.delete_item(dbs(), found.item, current_user_key())
     db.session.commit()
     flash(_("Your plan proposal is deleted."), "success")
-    return redirect(url_for("plan.index") + "#own-plans")
+    return redirect(url_for("pip.index") + "#own-plans")
 
 
 # -- a recipient: the regievoerder answers; a supporter reads --------------------------------
@@ -242,12 +236,12 @@ def client_own_plan(owner_id: str, item_id: str) -> str | Response:
         except (plans.ProposalClosedError, plans.PlanConflictError):
             db.session.rollback()
             flash(_("This plan was taken back or answered at the same moment."), "info")
-            return redirect(url_for("plan.client_plan", owner_id=owner_id))
+            return redirect(url_for("pip.client_plan", owner_id=owner_id))
         else:
             log_plan(opened, Action.DECIDE, found.item.id)
             db.session.commit()
             flash(_ANSWERED[status](), "success")
-            return redirect(url_for("plan.client_plan", owner_id=owner_id) + "#own-plans")
+            return redirect(url_for("pip.client_plan", owner_id=owner_id) + "#own-plans")
     log_plan(opened, Action.READ, found.item.id)
     db.session.commit()
     return _render(
@@ -256,8 +250,8 @@ def client_own_plan(owner_id: str, item_id: str) -> str | Response:
         owner_view=False,
         name=opened.note.shown_name,
         answer_form=form if answers else None,
-        back=url_for("plan.client_plan", owner_id=owner_id),
-        comments_url=url_for("clients.item", owner_id=owner_id, item_id=found.item.id),
+        back=url_for("pip.client_plan", owner_id=owner_id),
+        comments_url=url_for("workspace.item", owner_id=owner_id, item_id=found.item.id),
     )
 
 

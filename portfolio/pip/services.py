@@ -5,12 +5,11 @@ recipient reads through the grant and writes new items sealed to the owner (cryp
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
@@ -20,7 +19,6 @@ from portfolio.entries.models import Item, ItemKind
 from portfolio.pip.plan import (
     AWAITING_OWNER,
     AWAITING_RECIPIENT,
-    AgreementStatus,
     Meeting,
     PlanContent,
     Proposal,
@@ -28,11 +26,8 @@ from portfolio.pip.plan import (
     Reason,
     Version,
 )
-from portfolio.sharing import present
-from portfolio.sharing import services as sharing
+from portfolio.sharing import grants, present, received, written
 from portfolio.sharing.errors import NoAccessError
-from portfolio.sharing.models import GrantItemKey
-from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
 
@@ -76,14 +71,14 @@ def owner_side(session: Session, owner: User, user_key: SymmetricKey) -> Side:
     )
 
 
-def recipient_side(session: Session, recipient: User, opened: sharing.OpenGrant) -> Side:
+def recipient_side(session: Session, recipient: User, opened: grants.OpenGrant) -> Side:
     owner = session.get(User, opened.grant.owner_id)
     if owner is None:
         raise ItemNotFoundError(opened.grant.owner_id)
 
     def open_(item: Item) -> tuple[SymmetricKey, dict[str, Any]]:
         try:
-            _, item_key = sharing.shared_item_key(session, opened, item.id)
+            _, item_key = received.shared_item_key(session, opened, item.id)
         except NoAccessError:
             raise ItemNotFoundError(item.id) from None  # not shared with this person
         return item_key, entries.read_with_item_key(item, item_key)
@@ -92,12 +87,12 @@ def recipient_side(session: Session, recipient: User, opened: sharing.OpenGrant)
 
     def items(kind: ItemKind) -> list[Item]:
         if not shared:
-            shared.extend(sharing.shared_items(session, opened))
+            shared.extend(received.shared_items(session, opened))
         return [i for i in shared if i.kind == kind.value]
 
     def create(kind: ItemKind, data: dict[str, Any]) -> Item:
         shared.clear()  # the next list sees what was just written
-        return sharing.create_for_owner(session, opened, owner, recipient, kind, data)
+        return written.create_for_owner(session, opened, owner, recipient, kind, data)
 
     return Side(recipient, owner.id, items, open_, create)
 
@@ -324,83 +319,3 @@ def update_meeting(
         if entries.reseal_if_unchanged(session, found.item, item_key, changed.to_json(), seen):
             return changed
     raise PlanConflictError(item_id[:32])
-
-
-# -- what a caseload shows of each plan ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgreementsDue:
-    """Open agreements of the latest plan version: how many are overdue, the next date."""
-
-    overdue: int = 0
-    next_due: date | None = None
-
-    @classmethod
-    def of_json(cls, data: Mapping[str, Any], today: date) -> AgreementsDue:
-        """From a version's JSON, reading only status and due date (no whole plan is
-        built: a caseload does this 150 times). ``InvalidContentError`` if it does not
-        fit."""
-        try:
-            days = [
-                date.fromisoformat(a["due"])
-                for a in data.get("agreements") or []
-                if a.get("status", AgreementStatus.OPEN.value) == AgreementStatus.OPEN.value
-                and a.get("due")
-            ]
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise InvalidContentError("agreements do not fit") from error
-        overdue = sum(1 for d in days if d < today)
-        upcoming = [d for d in days if d >= today]
-        return cls(overdue, min(upcoming) if upcoming else None)
-
-
-def agreements_due(
-    session: Session,
-    opened: Mapping[str, sharing.OpenGrant],
-    live: Select[Any],
-    today: date,
-) -> dict[str, AgreementsDue]:
-    """Per grant (``live``: a subquery of grant ids, ``opened``: those grants opened), the
-    due agreements of the latest plan version it holds: one query, ranked in the
-    database, and one decryption per grant. A version that does not open is left out."""
-    if not opened:
-        return {}
-    ranked = (
-        select(
-            GrantItemKey.grant_id,
-            GrantItemKey.wrapped_key,
-            Item.id,
-            Item.owner_id,
-            Item.content,
-            func.row_number()
-            .over(
-                partition_by=GrantItemKey.grant_id,
-                order_by=(Item.created_at.desc(), Item.id.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Item, Item.id == GrantItemKey.item_id)
-        .where(GrantItemKey.grant_id.in_(live), Item.kind == ItemKind.PIP.value)
-        .subquery()
-    )
-    found: dict[str, AgreementsDue] = {}
-    for grant_id, wrapped, item_id, owner_id, content in session.execute(
-        select(
-            ranked.c.grant_id,
-            ranked.c.wrapped_key,
-            ranked.c.id,
-            ranked.c.owner_id,
-            ranked.c.content,
-        ).where(ranked.c.rank == 1)
-    ):
-        grant = opened.get(grant_id)
-        if grant is None:
-            continue  # a grant that began after the caseload was read
-        try:
-            item_key = keys.unwrap_item_key(wrapped, grant.key, owner_id, item_id, grant_id)
-            data = entries.read_content(owner_id, item_id, content, item_key)
-            found[grant_id] = AgreementsDue.of_json(data, today)
-        except (DecryptError, InvalidContentError):
-            logger.warning("plan version %s does not open for grant %s", item_id, grant_id)
-    return found

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -17,16 +17,17 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role
-from portfolio.accounts.web import account_key
 from portfolio.db import db, dbs
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.entries.errors import ItemNotFoundError
+from portfolio.entries.links import item_url
 from portfolio.entries.models import ItemKind
 from portfolio.extensions import limiter
-from portfolio.pip import own_plans
+from portfolio.pip import bp, own_plans
 from portfolio.pip import services as plans
-from portfolio.pip.forms import (
+from portfolio.pip.forms import AnswerForm, MeetingForm, PlanForm, PreparationForm, SummaryForm
+from portfolio.pip.labels import (
     AGREEMENT_FIELD_LABELS,
     AGREEMENT_STATUSES,
     MAIN_GOALS,
@@ -37,20 +38,14 @@ from portfolio.pip.forms import (
     PLAN_LABELS,
     REASON_LABELS,
     ROUTES,
-    AnswerForm,
-    MeetingForm,
-    PlanForm,
-    PreparationForm,
-    SummaryForm,
 )
 from portfolio.pip.plan import Change, PlanContent, ProposalStatus, Reason, changes
-from portfolio.sharing import services as sharing
+from portfolio.sharing import grants
+from portfolio.sharing.access import RECIPIENTS, deny, log_for_owner, opened_for
 from portfolio.sharing.models import Action
-from portfolio.sharing.recipient_views import RECIPIENTS, deny, log_for_owner, opened_for
-from portfolio.sharing.views import item_url
+from portfolio.web import account_key
 
 logger = logging.getLogger(__name__)
-bp = Blueprint("plan", __name__)
 PLAN_RATE = "30 per hour"  # per account: plan writes are deliberate, not a stream
 
 VALUE_LABELS: dict[str, dict[str, Any]] = {
@@ -174,7 +169,7 @@ def _proof_links(side: plans.Side, proofs: list[plans.Proof]) -> dict[str, tuple
     """Each proof item's title and where this side reads it."""
     if side.user.id == side.owner_id:
         return {p.item.id: (p.title, item_url(p.item)) for p in proofs}
-    prefix = url_for("clients.item", owner_id=side.owner_id, item_id="-")[:-1]
+    prefix = url_for("workspace.item", owner_id=side.owner_id, item_id="-")[:-1]
     return {p.item.id: (p.title, prefix + p.item.id) for p in proofs}
 
 
@@ -264,14 +259,14 @@ def owner_plan_side() -> plans.Side:
 
 def _owner_urls() -> dict[str, str]:
     return {
-        "propose": url_for("plan.propose"),
-        "history": url_for("plan.history"),
-        "answer": url_for("plan.answer", proposal_id="__id__"),
-        "withdraw": url_for("plan.withdraw", proposal_id="__id__"),
-        "new_meeting": url_for("plan.new_meeting"),
-        "meeting": url_for("plan.meeting", meeting_id="__id__"),
-        "own": url_for("plan.own_plan", item_id="__id__"),
-        "own_new": url_for("plan.own_new"),
+        "propose": url_for("pip.propose"),
+        "history": url_for("pip.history"),
+        "answer": url_for("pip.answer", proposal_id="__id__"),
+        "withdraw": url_for("pip.withdraw", proposal_id="__id__"),
+        "new_meeting": url_for("pip.new_meeting"),
+        "meeting": url_for("pip.meeting", meeting_id="__id__"),
+        "own": url_for("pip.own_plan", item_id="__id__"),
+        "own_new": url_for("pip.own_new"),
     }
 
 
@@ -297,8 +292,8 @@ def propose() -> str | Response:
     if made:
         db.session.commit()
         flash(_("Your proposal is sent. The other side answers it."), "success")
-        return redirect(url_for("plan.index"))
-    back = url_for("plan.index")
+        return redirect(url_for("pip.index"))
+    back = url_for("pip.index")
     return render_template("pip/propose.html", form=form, back=back, current=current)
 
 
@@ -309,7 +304,7 @@ def history() -> str:
         "pip/history.html",
         reasons=REASON_LABELS,
         versions=_history(owner_plan_side()),
-        back=url_for("plan.index"),
+        back=url_for("pip.index"),
         name=None,
     )
 
@@ -353,14 +348,14 @@ def _answer(side: plans.Side, proposal_id: str) -> bool:
 def answer(proposal_id: str) -> Response:
     if _answer(owner_plan_side(), proposal_id):
         db.session.commit()
-    return redirect(url_for("plan.index"))
+    return redirect(url_for("pip.index"))
 
 
 @bp.route("/plan/proposals/<proposal_id>/withdraw", methods=["POST"])
 @roles(Role.OWNER)
 def withdraw(proposal_id: str) -> Response:
     _withdraw(owner_plan_side(), proposal_id)
-    return redirect(url_for("plan.index"))
+    return redirect(url_for("pip.index"))
 
 
 def _withdraw(side: plans.Side, proposal_id: str) -> None:
@@ -407,10 +402,10 @@ def _meeting_of(side: plans.Side, meeting_id: str) -> plans.MeetingItem:
 def new_meeting() -> Response:
     made = _new_meeting(owner_plan_side())
     if made is None:
-        return redirect(url_for("plan.index") + "#meetings")
+        return redirect(url_for("pip.index") + "#meetings")
     db.session.commit()
     flash(_("The meeting is in your plan. You can prepare it now."), "success")
-    return redirect(url_for("plan.meeting", meeting_id=made))
+    return redirect(url_for("pip.meeting", meeting_id=made))
 
 
 @bp.route("/plan/meetings/<meeting_id>", methods=["GET", "POST"])
@@ -425,12 +420,12 @@ def meeting(meeting_id: str) -> str | Response:
         except plans.PlanConflictError:
             db.session.rollback()
             flash(_("Please try again."), "error")
-            return redirect(url_for("plan.meeting", meeting_id=found.item.id))
+            return redirect(url_for("pip.meeting", meeting_id=found.item.id))
         db.session.commit()
         flash(_("Your preparation is saved."), "success")
-        return redirect(url_for("plan.meeting", meeting_id=found.item.id))
+        return redirect(url_for("pip.meeting", meeting_id=found.item.id))
     return render_template(
-        "pip/meeting.html", found=found, form=form, owner_view=True, back=url_for("plan.index")
+        "pip/meeting.html", found=found, form=form, owner_view=True, back=url_for("pip.index")
     )
 
 
@@ -443,7 +438,7 @@ MEETINGS = frozenset({ItemKind.MEETING.value})
 
 def recipient_plan_side(
     owner_id: str, *, writing: bool = False, needs: frozenset[str] = PLAN
-) -> tuple[plans.Side, sharing.OpenGrant]:
+) -> tuple[plans.Side, grants.OpenGrant]:
     """The plan as this recipient sees it; 403 (logged) unless the share holds one of
     ``needs`` (the plan, or the progress meetings) and, to write, may propose."""
     opened = opened_for(owner_id)
@@ -458,18 +453,18 @@ def recipient_plan_side(
 
 def _recipient_urls(owner_id: str) -> dict[str, str]:
     return {
-        "propose": url_for("plan.client_propose", owner_id=owner_id),
-        "history": url_for("plan.client_history", owner_id=owner_id),
-        "answer": url_for("plan.client_answer", owner_id=owner_id, proposal_id="__id__"),
-        "withdraw": url_for("plan.client_withdraw", owner_id=owner_id, proposal_id="__id__"),
-        "new_meeting": url_for("plan.client_new_meeting", owner_id=owner_id),
-        "meeting": url_for("plan.client_meeting", owner_id=owner_id, meeting_id="__id__"),
-        "own": url_for("plan.client_own_plan", owner_id=owner_id, item_id="__id__"),
-        "back": url_for("clients.client", owner_id=owner_id),
+        "propose": url_for("pip.client_propose", owner_id=owner_id),
+        "history": url_for("pip.client_history", owner_id=owner_id),
+        "answer": url_for("pip.client_answer", owner_id=owner_id, proposal_id="__id__"),
+        "withdraw": url_for("pip.client_withdraw", owner_id=owner_id, proposal_id="__id__"),
+        "new_meeting": url_for("pip.client_new_meeting", owner_id=owner_id),
+        "meeting": url_for("pip.client_meeting", owner_id=owner_id, meeting_id="__id__"),
+        "own": url_for("pip.client_own_plan", owner_id=owner_id, item_id="__id__"),
+        "back": url_for("workspace.client", owner_id=owner_id),
     }
 
 
-def log_plan(opened: sharing.OpenGrant, action: Action, object_id: str | None = None) -> None:
+def log_plan(opened: grants.OpenGrant, action: Action, object_id: str | None = None) -> None:
     log_for_owner(opened, action, "plan", object_id)
 
 
@@ -497,7 +492,7 @@ def client_plan(owner_id: str) -> str:
 @roles(*RECIPIENTS)
 def client_propose(owner_id: str) -> str | Response:
     side, opened = recipient_plan_side(owner_id, writing=True)
-    back = url_for("plan.client_plan", owner_id=owner_id)
+    back = url_for("pip.client_plan", owner_id=owner_id)
     form, current, made = _propose(side)
     if made:
         log_plan(opened, Action.PROPOSE)
@@ -517,7 +512,7 @@ def client_history(owner_id: str) -> str:
         "pip/history.html",
         reasons=REASON_LABELS,
         versions=_history(side),
-        back=url_for("plan.client_plan", owner_id=owner_id),
+        back=url_for("pip.client_plan", owner_id=owner_id),
         name=opened.note.shown_name,
     )
 
@@ -530,7 +525,7 @@ def client_answer(owner_id: str, proposal_id: str) -> Response:
     if _answer(side, proposal_id):
         log_plan(opened, Action.DECIDE, proposal_id[:32])
         db.session.commit()
-    return redirect(url_for("plan.client_plan", owner_id=owner_id))
+    return redirect(url_for("pip.client_plan", owner_id=owner_id))
 
 
 @bp.route("/clients/<owner_id>/plan/proposals/<proposal_id>/withdraw", methods=["POST"])
@@ -539,7 +534,7 @@ def client_answer(owner_id: str, proposal_id: str) -> Response:
 def client_withdraw(owner_id: str, proposal_id: str) -> Response:
     side, _opened = recipient_plan_side(owner_id, writing=True)
     _withdraw(side, proposal_id)
-    return redirect(url_for("plan.client_plan", owner_id=owner_id))
+    return redirect(url_for("pip.client_plan", owner_id=owner_id))
 
 
 @bp.route("/clients/<owner_id>/plan/meetings/new", methods=["POST"])
@@ -549,11 +544,11 @@ def client_new_meeting(owner_id: str) -> Response:
     side, opened = recipient_plan_side(owner_id, writing=True, needs=MEETINGS)
     made = _new_meeting(side)
     if made is None:
-        return redirect(url_for("plan.client_plan", owner_id=owner_id) + "#meetings")
+        return redirect(url_for("pip.client_plan", owner_id=owner_id) + "#meetings")
     log_plan(opened, Action.MEETING, made)
     db.session.commit()
     flash(_("The meeting is planned. The newcomer can prepare it."), "success")
-    return redirect(url_for("plan.client_meeting", owner_id=owner_id, meeting_id=made))
+    return redirect(url_for("pip.client_meeting", owner_id=owner_id, meeting_id=made))
 
 
 @bp.route("/clients/<owner_id>/plan/meetings/<meeting_id>", methods=["GET", "POST"])
@@ -575,12 +570,12 @@ def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
             db.session.rollback()
             flash(_("Please try again."), "error")
             return redirect(
-                url_for("plan.client_meeting", owner_id=owner_id, meeting_id=found.item.id)
+                url_for("pip.client_meeting", owner_id=owner_id, meeting_id=found.item.id)
             )
         log_plan(opened, Action.MEETING, found.item.id)
         db.session.commit()
         flash(_("The summary is saved. The newcomer can read it."), "success")
-        return redirect(url_for("plan.client_meeting", owner_id=owner_id, meeting_id=found.item.id))
+        return redirect(url_for("pip.client_meeting", owner_id=owner_id, meeting_id=found.item.id))
     log_plan(opened, Action.READ, found.item.id)
     db.session.commit()
     return render_template(
@@ -589,5 +584,5 @@ def client_meeting(owner_id: str, meeting_id: str) -> str | Response:
         form=form if writes else None,
         owner_view=False,
         name=opened.note.shown_name,
-        back=url_for("plan.client_plan", owner_id=owner_id),
+        back=url_for("pip.client_plan", owner_id=owner_id),
     )

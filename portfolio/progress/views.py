@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,12 +13,10 @@ from portfolio.db import db, dbs
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.i18n import current_language
-from portfolio.progress import services
+from portfolio.progress import bp, services
 from portfolio.progress.forms import language_levels_form, self_assessment_form
 from portfolio.progress.language import I_CAN, SKILLS
 from portfolio.progress.timeline import Line, timeline
-
-bp = Blueprint("progress", __name__, url_prefix="/progress")
 
 
 def domain_axes() -> list[tuple[str, str]]:

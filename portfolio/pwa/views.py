@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import public
 from portfolio.i18n import LANGUAGES
+from portfolio.pwa import bp
 from portfolio.static_files import SHELL_FILES, static_url
-
-bp = Blueprint("pwa", __name__)
 
 
 @bp.route("/manifest.webmanifest")

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portfolio.accounts.models import Role, User
-from portfolio.admin.models import Municipality
+from portfolio.accounts.models import Municipality, Role, User
 from portfolio.db import new_id
 from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing.models import Endorsement

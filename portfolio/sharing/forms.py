@@ -17,40 +17,19 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from portfolio.entries.forms import TERMS, CheckboxList, select_choices
 from portfolio.entries.goals import Term
-from portfolio.forms import BaseForm, no_control_characters, single_line
-from portfolio.sharing.models import Relation
+from portfolio.entries.labels import TERMS
+from portfolio.forms import (
+    BaseForm,
+    CheckboxList,
+    no_control_characters,
+    select_choices,
+    single_line,
+)
+from portfolio.sharing.labels import PERIODS, PURPOSES, SUPPORTER_RELATIONS
 from portfolio.sharing.scope import SHAREABLE_KINDS
 
-PURPOSES = [
-    ("pip", _l("My integration plan (PIP) and progress meetings")),
-    ("language", _l("Help with learning Dutch")),
-    ("work", _l("Help with finding work or an internship")),
-    ("education", _l("Help with education or my diplomas")),
-    ("daily_life", _l("Help in daily life")),
-    ("other", _l("Something else")),
-]
-PURPOSE_LABELS = dict(PURPOSES)
-PERIODS = [
-    ("1", _l("1 month")),
-    ("3", _l("3 months")),
-    ("6", _l("6 months")),
-    ("12", _l("1 year")),
-    ("date", _l("Until a date I choose")),
-]
 DEFAULT_PERIOD = "6"
-SUPPORTER_RELATIONS = [
-    (Relation.LANGUAGE_COACH.value, _l("Language coach (taalcoach)")),
-    (Relation.BUDDY.value, _l("Buddy (maatje)")),
-    (Relation.FAMILY.value, _l("Family member")),
-    (Relation.BROKER.value, _l("Someone who helps me make my plan (inburgeringsmakelaar)")),
-    (Relation.OTHER.value, _l("Someone else")),
-]
-RELATION_LABELS = {
-    Relation.REGIEVOERDER.value: _l("Regievoerder (case manager)"),
-    **dict(SUPPORTER_RELATIONS),
-}
 MAX_MONTHS_AHEAD = 36
 
 

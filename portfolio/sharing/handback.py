@@ -19,12 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import Role, User
+from portfolio.blobs import BlobNotFoundError, BlobStore
 from portfolio.db import new_id
 from portfolio.entries import services as entries
-from portfolio.entries.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries.models import Item, ItemFile, ItemKind
-from portfolio.sharing import audit
-from portfolio.sharing import services as sharing
+from portfolio.sharing import audit, connections, grants, received
 from portfolio.sharing.errors import CodeNotValidError
 from portfolio.sharing.models import Action, CodePurpose, ConnectCode, Relation
 from portfolio.vault import keys, signing
@@ -56,7 +55,7 @@ class HandedBack:
 
 
 def issue_code(session: Session, new_owner: User, now: datetime) -> str:
-    code, _row = sharing.issue_code(
+    code, _row = connections.issue_code(
         session, new_owner, CodePurpose.HANDBACK, Relation.REGIEVOERDER, now
     )
     return code
@@ -64,7 +63,9 @@ def issue_code(session: Session, new_owner: User, now: datetime) -> str:
 
 def look_up(session: Session, typed: str, old_owner_id: str, now: datetime) -> NewAccount:
     """The new account a code belongs to (never the old account itself)."""
-    row, owner = sharing.live_code(session, typed, CodePurpose.HANDBACK, now, not_from=old_owner_id)
+    row, owner = connections.live_code(
+        session, typed, CodePurpose.HANDBACK, now, not_from=old_owner_id
+    )
     if owner.role_enum is not Role.OWNER:
         raise CodeNotValidError("not a newcomer's account")
     return NewAccount(row, owner, signing.fingerprint(owner.public_key))
@@ -140,20 +141,20 @@ def _copy_files(
 def hand_back(
     session: Session,
     store: BlobStore,
-    opened: sharing.OpenGrant,
+    opened: grants.OpenGrant,
     staff: User,
     account: NewAccount,
     now: datetime,
 ) -> HandedBack:
     """Copy every shared item to the new account, sealed to its public key; the code is
     spent and the new account connected to the regievoerder."""
-    sharing.spend_code(session, account.code, now)
+    connections.spend_code(session, account.code, now)
     owner = account.owner
-    sources = [i for i in sharing.shared_items(session, opened) if i.kind not in LEFT_OUT]
+    sources = [i for i in received.shared_items(session, opened) if i.kind not in LEFT_OUT]
     ids = {item.id: new_id() for item in sources}
     files = 0
     for source in sources:
-        _item, source_key = sharing.shared_item_key(session, opened, source.id)
+        _item, source_key = received.shared_item_key(session, opened, source.id)
         data = entries.read_with_item_key(source, source_key)
         copy = Item(
             id=ids[source.id],
@@ -172,7 +173,7 @@ def hand_back(
         entries.seal(copy, copy_key, _remap(data, ids, moved))
         session.add(copy)
     session.flush()
-    sharing.connect(session, staff, owner.id, staff.id, Relation.REGIEVOERDER.value, now)
+    connections.connect(session, staff, owner.id, staff.id, Relation.REGIEVOERDER.value, now)
     for who in (opened.grant.owner_id, owner.id):
         audit.record(
             session,

@@ -19,7 +19,7 @@ from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.goals import Goal, Term
 from portfolio.entries.models import Item, ItemKind
-from portfolio.sharing import services as sharing
+from portfolio.sharing import grants, received, written
 from portfolio.sharing.errors import NoAccessError
 from portfolio.sharing.models import GrantItemKey
 from portfolio.vault.envelope import SymmetricKey
@@ -91,13 +91,13 @@ class Suggested:
     suggestion: Suggestion
 
 
-def may_suggest(opened: sharing.OpenGrant) -> bool:
+def may_suggest(opened: grants.OpenGrant) -> bool:
     return opened.grant.may_propose and ItemKind.GOAL.value in opened.scope.kinds
 
 
 def suggest(
     session: Session,
-    opened: sharing.OpenGrant,
+    opened: grants.OpenGrant,
     owner: User,
     author: User,
     domain: str,
@@ -118,7 +118,7 @@ def suggest(
     )
     if (waiting or 0) >= MAX_OPEN:
         raise TooManySuggestionsError(author.id)
-    item = sharing.create_for_owner(
+    item = written.create_for_owner(
         session, opened, owner, author, ItemKind.GOAL_SUGGESTION, suggestion.to_json(), domain
     )
     item.awaiting = AWAITING_OWNER
@@ -127,7 +127,7 @@ def suggest(
 
 
 def written_by(
-    session: Session, opened: sharing.OpenGrant, author_id: str, shared: Iterable[Item]
+    session: Session, opened: grants.OpenGrant, author_id: str, shared: Iterable[Item]
 ) -> list[Suggested]:
     """What this recipient suggested to this owner, among the items they see now
     (``shared``, as the client page listed them), newest first."""
@@ -136,7 +136,7 @@ def written_by(
         if item.kind != ItemKind.GOAL_SUGGESTION.value:
             continue
         try:
-            _, item_key = sharing.shared_item_key(session, opened, item.id)
+            _, item_key = received.shared_item_key(session, opened, item.id)
             suggestion = Suggestion.from_json(entries.read_with_item_key(item, item_key))
         except (NoAccessError, InvalidContentError):
             continue

@@ -44,7 +44,7 @@ from portfolio.pip.plan import (
     Reason,
     Version,
 )
-from portfolio.sharing import services as sharing
+from portfolio.sharing import connections, grants
 from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.sharing.scope import Scope
 from portfolio.vault.envelope import SymmetricKey
@@ -170,16 +170,16 @@ def seed(env: dict[str, str]) -> tuple[str, str, str]:
             )
             recipient, _ = staff[n // CASELOAD]
             _plan(owner.id, key, recipient.id, n)
-            code, _ = sharing.issue_code(
+            code, _ = connections.issue_code(
                 db.session, recipient, CodePurpose.STAFF, Relation.REGIEVOERDER, now
             )
-            sharing.redeem_code(db.session, code, owner, now)
-            sharing.create_grant(
+            connections.redeem_code(db.session, code, owner, now)
+            grants.create_grant(
                 db.session,
                 owner,
                 key,
                 recipient,
-                sharing.ShareTerms(SCOPE, "pip", "", f"Nieuwkomer {n}", now + timedelta(days=90)),
+                grants.ShareTerms(SCOPE, "pip", "", f"Nieuwkomer {n}", now + timedelta(days=90)),
                 now,
             )
             first_client = first_client or owner.id

@@ -21,11 +21,11 @@ from PIL import Image
 from portfolio import create_app
 from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role
+from portfolio.blobs import BlobStore
 from portfolio.config import from_env
 from portfolio.db import db
 from portfolio.entries import files, records
 from portfolio.entries import services as entries
-from portfolio.entries.blobs import BlobStore
 from portfolio.entries.goals import Goal, GoalStatus, Step
 from portfolio.entries.models import ItemKind
 from portfolio.export import document, issued, pades, pdf
@@ -97,7 +97,9 @@ def populate(app):  # type: ignore[no-untyped-def]
             records.content(fields, []),
         )
         if n < PHOTOS:
-            files.attach(db.session, store, item, key, clean_upload(_photo(n)), "foto.jpg")
+            files.attach(
+                db.session, store, item, key, [files.Upload(clean_upload(_photo(n)), "foto.jpg")]
+            )
         if n < ENDORSED:
             item_key, data = entries.open_item(item, key)
             endorsements.endorse(

@@ -20,9 +20,9 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portfolio import create_app
+from portfolio.blobs import BlobStore
 from portfolio.db import db
 from portfolio.demo import DEMO_PASSPHRASE, DEMO_USER, load_demo
-from portfolio.entries.blobs import BlobStore
 from tests.browser.conftest import ARGS, CHROMIUM
 from tests.conftest import make_settings, migrate_to_head
 

@@ -29,11 +29,11 @@ from PIL import Image
 
 from portfolio import create_app
 from portfolio.accounts import services as accounts
+from portfolio.blobs import BlobStore
 from portfolio.config import from_env
 from portfolio.db import db
 from portfolio.entries import files, records
 from portfolio.entries import services as entries
-from portfolio.entries.blobs import BlobStore
 from portfolio.entries.goals import Goal, GoalStatus, Step, Term
 from portfolio.entries.models import ItemKind
 from portfolio.progress import services as progress
@@ -108,7 +108,13 @@ def populate(env: dict[str, str]) -> None:
             if n < 5:
                 photo = io.BytesIO()
                 Image.new("RGB", (2000, 1500), "#f4efe1").save(photo, "JPEG")
-                files.attach(db.session, store, item, key, clean_upload(photo.getvalue()), "c.jpg")
+                files.attach(
+                    db.session,
+                    store,
+                    item,
+                    key,
+                    [files.Upload(clean_upload(photo.getvalue()), "c.jpg")],
+                )
         for n in range(EXPERIENCES):
             entries.create_item(
                 db.session,

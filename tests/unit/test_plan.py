@@ -185,7 +185,7 @@ def test_own_plan_refuses_what_does_not_fit() -> None:
 
 
 def test_agreements_due_counts_only_open_dated_agreements() -> None:
-    from portfolio.pip.services import AgreementsDue
+    from portfolio.workspace.caseload import AgreementsDue
 
     today = date(2026, 11, 23)
     content = PlanContent(
@@ -213,7 +213,7 @@ def test_a_new_proof_is_a_change_of_its_agreement() -> None:
 
 @given(contents, st.dates(date(2020, 1, 1), date(2035, 1, 1)))
 def test_due_agreements_read_from_json_as_from_the_plan(content: PlanContent, today: date) -> None:
-    from portfolio.pip.services import AgreementsDue
+    from portfolio.workspace.caseload import AgreementsDue
 
     due = [a.due for a in content.agreements if a.status is AgreementStatus.OPEN and a.due]
     upcoming = [d for d in due if d >= today]

@@ -56,18 +56,18 @@ SUPPORTER = "supporter out of scope"
 # The supporter holds a language-only share: the client page itself is theirs to read.
 GRANTED = "regievoerder with grant"
 ALLOWED = {
-    (SUPPORTER, "clients.client"),
-    (GRANTED, "clients.client"),
-    (GRANTED, "clients.item"),
-    (GRANTED, "clients.file"),
-    (GRANTED, "plan.client_plan"),
-    (GRANTED, "plan.client_history"),
-    (GRANTED, "plan.client_meeting"),
-    (GRANTED, "plan.client_own_plan"),  # a draft: read-only, it was not sent to them
-    (GRANTED, "clients.hand_back"),  # to a new account, with its code (tested on its own)
+    (SUPPORTER, "workspace.client"),
+    (GRANTED, "workspace.client"),
+    (GRANTED, "workspace.item"),
+    (GRANTED, "workspace.file"),
+    (GRANTED, "pip.client_plan"),
+    (GRANTED, "pip.client_history"),
+    (GRANTED, "pip.client_meeting"),
+    (GRANTED, "pip.client_own_plan"),  # a draft: read-only, it was not sent to them
+    (GRANTED, "workspace.hand_back"),  # to a new account, with its code (tested on its own)
 }
 # Forms the granted regievoerder may post; without a right code they are refused as forms.
-ALLOWED_FORMS = {(GRANTED, "clients.hand_back")}
+ALLOWED_FORMS = {(GRANTED, "workspace.hand_back")}
 # Endpoints that are nobody's data: public pages, the staff login halfway, the language.
 SKIPPED = {"static", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
 
@@ -219,7 +219,7 @@ def _url(rule, ids: Ids) -> str | None:
         elif name == "item_id":
             values[name] = (
                 ids.certificate_id
-                if "records" in rule.endpoint or "clients" in rule.endpoint
+                if "slug" in rule.arguments or rule.endpoint.startswith("workspace.")
                 else ids.goal_id
             )
         elif name == "slug":

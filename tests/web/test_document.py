@@ -17,7 +17,7 @@ from jwcrypto import jwk, jws
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from portfolio.admin.models import Municipality
+from portfolio.accounts.models import Municipality
 from portfolio.db import db
 from portfolio.entries.models import Item
 from portfolio.export import pades

@@ -125,7 +125,7 @@ def test_verify_shows_to_owner_signature_checks_and_change_undoes_it(app: Flask,
     assert re.search(r"Verified by Sanne de Vries, Utrecht, on", page)
     row = in_app(app, lambda: db.session.scalars(select(Endorsement)).one())
     statement = json.loads(row.statement)
-    from portfolio.admin.models import Municipality
+    from portfolio.accounts.models import Municipality
 
     public = in_app(
         app, lambda: db.session.get(Municipality, row.municipality_id).signing_public_key

@@ -262,7 +262,7 @@ def test_access_log_rows_name_no_content(app: Flask, pair) -> None:
 
 
 def test_every_logged_action_has_words() -> None:
+    from portfolio.sharing.labels import ACTION_LABELS
     from portfolio.sharing.models import Action
-    from portfolio.sharing.views import ACTION_LABELS
 
     assert set(ACTION_LABELS) == {a.value for a in Action}

@@ -16,8 +16,7 @@ from portfolio.db import db, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal
 from portfolio.entries.models import Item, ItemKind
-from portfolio.sharing import audit
-from portfolio.sharing import services as sharing
+from portfolio.sharing import audit, connections, grants, received
 from portfolio.sharing.errors import (
     CodeNotValidError,
     EmptyScopeError,
@@ -62,10 +61,10 @@ class World:
             ).id
             for code in ("language", "work", "health")
         }
-        code, _ = sharing.issue_code(
+        code, _ = connections.issue_code(
             db.session, self.staff, CodePurpose.STAFF, Relation.REGIEVOERDER, utcnow()
         )
-        sharing.redeem_code(db.session, code, self.owner, utcnow())
+        connections.redeem_code(db.session, code, self.owner, utcnow())
         db.session.commit()
 
     @property
@@ -77,7 +76,7 @@ class World:
         return db.session.get(User, self.staff_id)
 
     def share(self, scope: Scope = LANGUAGE_AND_WORK, days: int = 90, **kw) -> Grant:
-        terms = sharing.ShareTerms(
+        terms = grants.ShareTerms(
             scope=scope,
             purpose="pip",
             purpose_text="voor het PIP-gesprek",
@@ -85,20 +84,20 @@ class World:
             ends_at=utcnow() + timedelta(days=days),
             **kw,
         )
-        grant = sharing.create_grant(
+        grant = grants.create_grant(
             db.session, self.owner, self.owner_key, self.staff, terms, utcnow()
         )
         db.session.commit()
         return grant
 
     def seen(self) -> set[str]:
-        private = sharing.private_key_of(self.staff, self.staff_key)
-        opened = sharing.grant_for_recipient(
+        private = received.private_key_of(self.staff, self.staff_key)
+        opened = received.grant_for_recipient(
             db.session, self.staff, private, self.owner_id, utcnow()
         )
-        items = sharing.shared_items(db.session, opened)
+        items = received.shared_items(db.session, opened)
         for item in items:  # every one opens with the grant
-            _, key = sharing.shared_item_key(db.session, opened, item.id)
+            _, key = received.shared_item_key(db.session, opened, item.id)
             assert entries.read_with_item_key(item, key)["title"].startswith("goal in")
         return {item.domain_code for item in items}
 
@@ -124,23 +123,25 @@ def test_share_covers_scope_and_note_is_sealed(world: World) -> None:
     grant = world.share()
     assert world.seen() == {"language", "work"}
     assert wraps_of(grant.id) == 2
-    opened = sharing.open_as_recipient(grant, sharing.private_key_of(world.staff, world.staff_key))
+    opened = received.open_as_recipient(
+        grant, received.private_key_of(world.staff, world.staff_key)
+    )
     assert opened.note.shown_name == "Amal Haddad"
     assert b"Amal" not in grant.sealed_note
 
 
 def test_the_recipients_own_wrap_opens_the_same_grant_and_only_for_them(world: World) -> None:
     grant = world.share()
-    private = sharing.private_key_of(world.staff, world.staff_key)
-    first = sharing.open_as_recipient(grant, private, world.staff_key)
+    private = received.private_key_of(world.staff, world.staff_key)
+    first = received.open_as_recipient(grant, private, world.staff_key)
     wrap = grant.recipient_wrapped_key
     assert wrap is not None
     # Without the private key at all, the wrap alone opens it under the user key.
-    again = sharing.open_as_recipient(grant, None, world.staff_key)  # type: ignore[arg-type]
+    again = received.open_as_recipient(grant, None, world.staff_key)  # type: ignore[arg-type]
     assert again.key.material == first.key.material and again.note == first.note
     assert grant.recipient_wrapped_key == wrap  # not made again
     # Another user key does not open it: the sealed key does, and the wrap is made anew.
-    fallback = sharing.open_as_recipient(grant, private, SymmetricKey.generate())
+    fallback = received.open_as_recipient(grant, private, SymmetricKey.generate())
     assert fallback.key.material == first.key.material
     assert grant.recipient_wrapped_key != wrap
     # The wrap is bound to its owner, grant and recipient.
@@ -166,14 +167,14 @@ def test_new_item_and_domain_change_follow_the_scope(world: World) -> None:
 
 def test_scope_change_adds_and_removes_wraps(world: World) -> None:
     grant = world.share()
-    terms = sharing.ShareTerms(
+    terms = grants.ShareTerms(
         scope=Scope(frozenset({"goal"}), frozenset({"language"})),
         purpose="language",
         purpose_text="",
         shown_name="Amal",
         ends_at=utcnow() + timedelta(days=30),
     )
-    sharing.change_grant(db.session, world.owner, world.owner_key, grant, terms, utcnow())
+    grants.change_grant(db.session, world.owner, world.owner_key, grant, terms, utcnow())
     db.session.commit()
     assert world.seen() == {"language"}
     assert wraps_of(grant.id) == 1
@@ -182,11 +183,11 @@ def test_scope_change_adds_and_removes_wraps(world: World) -> None:
 def test_revoke_deletes_every_wrap_at_once(world: World) -> None:
     grant = world.share()
     sealed = grant.sealed_key
-    private = sharing.private_key_of(world.staff, world.staff_key)
-    sharing.open_as_recipient(grant, private, world.staff_key)  # the recipient's own wrap
+    private = received.private_key_of(world.staff, world.staff_key)
+    received.open_as_recipient(grant, private, world.staff_key)  # the recipient's own wrap
     db.session.commit()
     assert grant.recipient_wrapped_key is not None
-    sharing.revoke_grant(db.session, world.owner, grant, utcnow())
+    grants.revoke_grant(db.session, world.owner, grant, utcnow())
     db.session.commit()
     assert wraps_of(grant.id) == 0
     row = db.session.get(Grant, grant.id)
@@ -196,7 +197,7 @@ def test_revoke_deletes_every_wrap_at_once(world: World) -> None:
         world.seen()
     # Replaying the revoked grant's sealed key onto a new grant does not open.
     again = world.share()
-    private = sharing.private_key_of(world.staff, world.staff_key)
+    private = received.private_key_of(world.staff, world.staff_key)
     from portfolio.vault import keys
 
     with pytest.raises(DecryptError):
@@ -214,7 +215,7 @@ def test_expiry_stops_reading_and_purge_removes_keys(world: World) -> None:
     with pytest.raises(NoAccessError):
         world.seen()
     assert wraps_of(grant.id) == 2  # still there until the purge
-    assert sharing.purge_expired(db.session, utcnow()) == 1
+    assert grants.purge_expired(db.session, utcnow()) == 1
     db.session.commit()
     assert wraps_of(grant.id) == 0
     assert db.session.get(Grant, grant.id).sealed_key is None
@@ -226,32 +227,32 @@ def test_successor_gets_a_new_grant_by_consent_only(world: World, make_staff) ->
     grant = world.share()
     successor = make_staff("pieter")
     with pytest.raises(NotConnectedError):  # not moved silently
-        sharing.create_grant(
+        grants.create_grant(
             db.session,
             world.owner,
             world.owner_key,
             db.session.get(User, successor.user_id),
-            sharing.ShareTerms(LANGUAGE_AND_WORK, "pip", "", "A", utcnow() + timedelta(days=9)),
+            grants.ShareTerms(LANGUAGE_AND_WORK, "pip", "", "A", utcnow() + timedelta(days=9)),
             utcnow(),
         )
     db.session.rollback()
-    code, _ = sharing.issue_code(
+    code, _ = connections.issue_code(
         db.session,
         db.session.get(User, successor.user_id),
         CodePurpose.STAFF,
         Relation.REGIEVOERDER,
         utcnow(),
     )
-    sharing.redeem_code(db.session, code, world.owner, utcnow())
-    new = sharing.create_grant(
+    connections.redeem_code(db.session, code, world.owner, utcnow())
+    new = grants.create_grant(
         db.session,
         world.owner,
         world.owner_key,
         db.session.get(User, successor.user_id),
-        sharing.ShareTerms(LANGUAGE_AND_WORK, "pip", "", "A", utcnow() + timedelta(days=9)),
+        grants.ShareTerms(LANGUAGE_AND_WORK, "pip", "", "A", utcnow() + timedelta(days=9)),
         utcnow(),
     )
-    sharing.revoke_grant(db.session, world.owner, grant, utcnow())
+    grants.revoke_grant(db.session, world.owner, grant, utcnow())
     db.session.commit()
     assert wraps_of(new.id) == 2 and wraps_of(grant.id) == 0
 
@@ -262,12 +263,12 @@ def test_one_active_grant_per_recipient_and_no_empty_scope(world: World) -> None
         world.share()
     db.session.rollback()
     with pytest.raises(EmptyScopeError):
-        sharing.change_grant(
+        grants.change_grant(
             db.session,
             world.owner,
             world.owner_key,
-            sharing.active_grant(db.session, world.owner_id, world.staff_id, utcnow()),
-            sharing.ShareTerms(Scope(), "pip", "", "A", utcnow() + timedelta(days=9)),
+            grants.active_grant(db.session, world.owner_id, world.staff_id, utcnow()),
+            grants.ShareTerms(Scope(), "pip", "", "A", utcnow() + timedelta(days=9)),
             utcnow(),
         )
 
@@ -275,19 +276,19 @@ def test_one_active_grant_per_recipient_and_no_empty_scope(world: World) -> None
 def test_codes_are_single_use_and_expire(world: World, make_owner) -> None:
     other = make_owner("bilal")
     bilal = db.session.get(User, other.user_id)
-    code, row = sharing.issue_code(
+    code, row = connections.issue_code(
         db.session, world.staff, CodePurpose.STAFF, Relation.REGIEVOERDER, utcnow()
     )
-    assert sharing.look_up_code(db.session, code.lower().replace("-", " "), bilal, utcnow())
+    assert connections.look_up_code(db.session, code.lower().replace("-", " "), bilal, utcnow())
     with pytest.raises(CodeNotValidError):  # expired
-        sharing.look_up_code(db.session, code, bilal, utcnow() + timedelta(minutes=16))
+        connections.look_up_code(db.session, code, bilal, utcnow() + timedelta(minutes=16))
     with pytest.raises(CodeNotValidError):  # staff cannot enter codes
-        sharing.look_up_code(db.session, code, world.staff, utcnow())
-    sharing.redeem_code(db.session, code, bilal, utcnow())
+        connections.look_up_code(db.session, code, world.staff, utcnow())
+    connections.redeem_code(db.session, code, bilal, utcnow())
     with pytest.raises(CodeNotValidError):
-        sharing.redeem_code(db.session, code, bilal, utcnow())
+        connections.redeem_code(db.session, code, bilal, utcnow())
     with pytest.raises(CodeNotValidError):
-        sharing.look_up_code(db.session, "ZZZZ-ZZZ", bilal, utcnow())
+        connections.look_up_code(db.session, "ZZZZ-ZZZ", bilal, utcnow())
 
 
 def test_uncertified_staff_key_is_refused(world: World) -> None:
@@ -303,10 +304,12 @@ def test_tampered_wrap_does_not_open(world: World) -> None:
     flipped[-1] ^= 1
     row.wrapped_key = bytes(flipped)
     db.session.flush()
-    private = sharing.private_key_of(world.staff, world.staff_key)
-    opened = sharing.grant_for_recipient(db.session, world.staff, private, world.owner_id, utcnow())
+    private = received.private_key_of(world.staff, world.staff_key)
+    opened = received.grant_for_recipient(
+        db.session, world.staff, private, world.owner_id, utcnow()
+    )
     with pytest.raises(DecryptError):
-        sharing.shared_item_key(db.session, opened, row.item_id)
+        received.shared_item_key(db.session, opened, row.item_id)
 
 
 def test_default_scope_never_holds_health_or_the_diary() -> None:
@@ -379,8 +382,8 @@ def test_an_expired_grant_does_not_block_a_new_one(world: World) -> None:
 
 def test_disconnect_revokes_every_live_grant(world: World) -> None:
     world.share()
-    connection = sharing.connection_between(db.session, world.owner_id, world.staff_id)
-    sharing.disconnect(db.session, world.owner, connection, utcnow())
+    connection = connections.connection_between(db.session, world.owner_id, world.staff_id)
+    grants.disconnect(db.session, world.owner, connection, utcnow())
     db.session.commit()
     with pytest.raises(NoAccessError):
         world.seen()
@@ -388,14 +391,14 @@ def test_disconnect_revokes_every_live_grant(world: World) -> None:
 
 def test_a_code_is_spent_once_even_when_read_twice(world: World, make_owner) -> None:
     other = db.session.get(User, make_owner("bilal").user_id)
-    code, _ = sharing.issue_code(
+    code, _ = connections.issue_code(
         db.session, world.staff, CodePurpose.STAFF, Relation.REGIEVOERDER, utcnow()
     )
     db.session.commit()
-    sharing.look_up_code(db.session, code, other, utcnow())  # both requests read it unused
-    sharing.redeem_code(db.session, code, other, utcnow())
+    connections.look_up_code(db.session, code, other, utcnow())  # both requests read it unused
+    connections.redeem_code(db.session, code, other, utcnow())
     with pytest.raises(CodeNotValidError):
-        sharing.redeem_code(db.session, code, other, utcnow())
+        connections.redeem_code(db.session, code, other, utcnow())
 
 
 def test_comment_cannot_move_to_another_thread(world: World) -> None:

@@ -9,20 +9,20 @@ signed with (a JWK), so that a verifier's own software can check them.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import public
-from portfolio.admin.models import Municipality
+from portfolio.accounts.models import Municipality
 from portfolio.db import dbs
 from portfolio.export import credentials, issued
 from portfolio.export.document import AUDIENCE_LABELS, Audience
 from portfolio.export.forms import LookupForm, UploadForm
 from portfolio.export.models import IssuedDocument
 from portfolio.extensions import limiter
+from portfolio.verify import bp
 
-bp = Blueprint("verify", __name__)
 LOOK_RATE = "60 per minute;600 per hour"
 UPLOAD_RATE = "10 per minute;100 per hour"
 PDF_MAGIC = b"%PDF-"

@@ -1,4 +1,5 @@
-"""Encrypted blobs on disk: one file per blob id, written atomically, never plaintext.
+"""Encrypted blobs on disk, the embedded default: one file per blob id, written
+atomically, never plaintext.
 
 The store knows nothing about keys: callers hand it envelopes made by the vault. A blob
 whose row is gone (a request that failed before its commit, a deleted item whose unlink
@@ -7,12 +8,14 @@ failed) is unreadable without its item key and is swept by ``purge_orphans``.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+logger = logging.getLogger(__name__)
 _BLOB_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -53,6 +56,15 @@ class BlobStore:
 
     def delete(self, blob_id: str) -> None:
         self._path(blob_id).unlink(missing_ok=True)
+
+    def delete_all(self, blob_ids: list[str]) -> None:
+        """Remove the blobs of something whose rows are gone (after the commit). A blob
+        that cannot be removed is unreadable without its key; ``purge_orphans`` sweeps it."""
+        for blob_id in blob_ids:
+            try:
+                self.delete(blob_id)
+            except OSError:
+                logger.warning("blob %s could not be removed", blob_id)
 
     def ids(self) -> Iterator[tuple[str, float]]:
         """Every blob id on disk with its modification time."""
