@@ -173,12 +173,14 @@ def _connect_features(app: Flask) -> None:
     - sharing keeps grant wraps in step with item writes (entries does not import it);
     - sharing draws the feedback and verification panels of the owner's item pages;
     - the plan and progress present their kinds to the people they are shared with;
+    - progress draws the radar chart the home page shows;
     - sharing counts new messages for every page's navigation and claims items written
       by recipients at the start of the owner's request.
     """
     from portfolio.entries import panels
     from portfolio.entries.services import observe_items
     from portfolio.pip.present import PRESENTERS as PLAN_PRESENTERS
+    from portfolio.progress.charts import radar_chart
     from portfolio.progress.present import PRESENTERS as PROGRESS_PRESENTERS
     from portfolio.sharing import hooks, present
     from portfolio.sharing import panels as sharing_panels
@@ -189,5 +191,6 @@ def _connect_features(app: Flask) -> None:
     panels.register(sharing_panels.feedback)
     for kind, presenter in {**PLAN_PRESENTERS, **PROGRESS_PRESENTERS}.items():
         present.register(kind, presenter)
+    app.jinja_env.globals["radar_chart"] = radar_chart
     app.context_processor(hooks.badge_count)
     app.before_request(hooks.claim_before_request)

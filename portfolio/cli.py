@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from portfolio.accounts import services
+from portfolio.accounts import municipalities, services
 from portfolio.accounts.errors import UsernameTakenError, WeakPassphraseError
 from portfolio.accounts.forms import USERNAME_PATTERN
 from portfolio.accounts.models import Role
@@ -42,7 +42,7 @@ def create_staff(
             "use 3 to 32 letters, digits, '.', '-' or '_'", param_hint="--username"
         )
     ctx = vault_context()
-    org = services.get_or_create_municipality(dbs(), ctx, municipality.strip())
+    org = municipalities.get_or_create_municipality(dbs(), ctx, municipality.strip())
     try:
         user, passphrase = services.create_staff(
             dbs(),

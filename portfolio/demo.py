@@ -10,6 +10,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
+from portfolio.accounts import municipalities
 from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role
 from portfolio.blobs import BlobStore
@@ -352,7 +353,7 @@ DEMO_STAFF = "sanne"
 def load_demo_caseload(session: Session, ctx: VaultContext, now: datetime) -> str:
     """A regievoerder of the demo municipality with whom the demo newcomer shares language,
     education and work for six months; returns the staff member's initial passphrase."""
-    org = accounts.get_or_create_municipality(session, ctx, "Gemeente Demo")
+    org = municipalities.get_or_create_municipality(session, ctx, "Gemeente Demo")
     staff, initial = accounts.create_staff(
         session,
         ctx,

@@ -1,4 +1,5 @@
-"""What every template may use: the language list, the RTL flag, static URLs, forms."""
+"""What every template may use: the language list, the RTL flag, static URLs, icons and
+dates. Features add their own globals at the composition root (the radar chart)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from markupsafe import Markup
 
 from portfolio.i18n import LANGUAGES, current_language
 from portfolio.icons import ICON_PATHS
-from portfolio.progress.charts import Series, radar
 from portfolio.static_files import static_url
 
 
@@ -27,14 +27,6 @@ def _context() -> dict[str, Any]:
         "static_url": static_url,
         "current_path": request.full_path.rstrip("?") if request else "/",
     }
-
-
-def _radar_chart(axes: list[tuple[str, str]], recorded: list[Any]) -> Markup:
-    """The first and the latest self-assessment as a radar chart."""
-    series = [Series("latest", recorded[-1].assessment.scores)]
-    if len(recorded) > 1:
-        series.insert(0, Series("first", recorded[0].assessment.scores))
-    return radar(axes, series)
 
 
 def icon(name: str, cls: str = "icon") -> Markup:
@@ -68,7 +60,6 @@ def dateformat(value: date | datetime | None, style: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
-    app.jinja_env.globals["radar_chart"] = _radar_chart
     app.jinja_env.globals["icon"] = icon
     app.jinja_env.filters["dateformat"] = dateformat
     app.jinja_env.globals["icon_paths"] = ICON_PATHS

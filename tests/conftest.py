@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from portfolio import create_app
-from portfolio.accounts import services
+from portfolio.accounts import municipalities, services
 from portfolio.accounts.models import Role
 from portfolio.config import Settings, from_env
 from portfolio.db import db
@@ -183,7 +183,7 @@ def make_staff(app: Flask) -> Callable[..., Account]:
     ) -> Account:
         ctx = app.extensions["portfolio.vault"]
         with app.app_context():
-            org = services.get_or_create_municipality(db.session, ctx, municipality)
+            org = municipalities.get_or_create_municipality(db.session, ctx, municipality)
             user, passphrase = services.create_staff(
                 db.session,
                 ctx,

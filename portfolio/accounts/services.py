@@ -8,7 +8,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, object_session
 
 from portfolio.accounts.errors import (
@@ -214,26 +214,6 @@ def set_locale(session: Session, user: User, locale: str) -> None:
 
 
 # -- staff ----------------------------------------------------------------------------------
-
-
-def get_or_create_municipality(session: Session, ctx: VaultContext, name: str) -> Municipality:
-    found = session.scalar(
-        select(Municipality).where(func.lower(Municipality.name) == name.lower())
-    )
-    if found is not None:
-        return found
-    org_id = new_id()
-    org_key = signing.new_org_signing_key(ctx.app_keys, org_id)
-    municipality = Municipality(  # its PDF certificate is made when first needed (admin)
-        id=org_id,
-        name=name,
-        signing_public_key=org_key.public_key,
-        signing_private_key_encrypted=org_key.encrypted_private_key,
-    )
-    session.add(municipality)
-    session.flush()
-    logger.info("municipality %s created", org_id)
-    return municipality
 
 
 def initial_passphrase() -> str:

@@ -1,4 +1,4 @@
-"""Municipal administration: staff accounts, the municipality's name, counts. Never
+"""Municipal administration: staff accounts and counts. Never
 portfolio content: an administrator sees how many, not what."""
 
 from __future__ import annotations
@@ -12,24 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portfolio.accounts import services as accounts
-from portfolio.accounts.models import Municipality, Role, User
-from portfolio.db import new_id, utcnow
+from portfolio.accounts.models import Role, User
+from portfolio.admin.errors import LastAdministratorError, StaffNotFoundError
+from portfolio.db import new_id
 from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import grants, received
 from portfolio.sharing.models import Connection, Grant, GrantItemKey, Handover
-from portfolio.uploads.pipeline import FileKind, UploadLimits, clean_upload
-from portfolio.vault import certificates
 from portfolio.vault.context import VaultContext
 
 logger = logging.getLogger(__name__)
-
-
-class StaffNotFoundError(Exception):
-    """No such staff member in this municipality."""
-
-
-class LastAdministratorError(Exception):
-    """A municipality keeps at least one active administrator."""
 
 
 def staff_of(session: Session, municipality_id: str) -> Sequence[User]:
@@ -121,79 +112,6 @@ def _other_admins(session: Session, person: User) -> int:
 def reactivate(session: Session, person: User) -> None:
     """Back at work: logins again. Shares are not restored; newcomers share again."""
     person.active = True
-    session.flush()
-
-
-def rename(session: Session, ctx: VaultContext, municipality: Municipality, name: str) -> None:
-    """A new name; a development certificate is made again in the new name (a real
-    certificate is the issuer's word and stays)."""
-    municipality.name = name
-    session.flush()
-    if municipality.certificate is None or municipality.certificate_development:
-        development_certificate(session, ctx, municipality)
-
-
-# -- the PDF certificate and the logo ---------------------------------------------------------
-
-LOGO_LIMITS = UploadLimits(max_bytes=2 * 1024 * 1024, max_side=600, thumb_side=160)
-
-
-def set_certificate(municipality: Municipality, cert: certificates.OrgCertificate) -> None:
-    municipality.certificate = cert.certificate
-    municipality.certificate_key_encrypted = cert.encrypted_private_key
-    municipality.certificate_development = cert.development
-
-
-def certificate_of(
-    session: Session, ctx: VaultContext, municipality: Municipality
-) -> certificates.OrgCertificate:
-    """The certificate to sign PDFs with; a development certificate is made the first
-    time one is needed (municipalities made before certificates existed)."""
-    if municipality.certificate is not None and municipality.certificate_key_encrypted:
-        return certificates.OrgCertificate(
-            municipality.certificate,
-            municipality.certificate_key_encrypted,
-            municipality.certificate_development,
-        )
-    return development_certificate(session, ctx, municipality)
-
-
-def replace_certificate(
-    session: Session, ctx: VaultContext, municipality: Municipality, data: bytes, password: str
-) -> certificates.OrgCertificate:
-    """The municipality's own certificate and key (PKCS#12); ``CertificateError`` if not
-    usable, with nothing changed."""
-    cert = certificates.from_pkcs12(ctx.app_keys, municipality.id, data, password, utcnow())
-    set_certificate(municipality, cert)
-    session.flush()
-    logger.info("certificate of municipality %s replaced", municipality.id)
-    return cert
-
-
-def development_certificate(
-    session: Session, ctx: VaultContext, municipality: Municipality
-) -> certificates.OrgCertificate:
-    """A new development certificate in the municipality's name: the first time one is
-    needed, after a rename, or to go back from an uploaded one."""
-    made = certificates.new_development_certificate(
-        ctx.app_keys, municipality.id, municipality.name, utcnow()
-    )
-    set_certificate(municipality, made)
-    session.flush()
-    logger.info("development certificate made for municipality %s", municipality.id)
-    return made
-
-
-def set_logo(session: Session, municipality: Municipality, data: bytes) -> None:
-    """The logo, decoded and re-encoded (no metadata, at most 600 px); ``UploadRejected``
-    if it is not an image we read."""
-    clean = clean_upload(data, LOGO_LIMITS, allowed=frozenset({FileKind.IMAGE}))
-    municipality.logo = clean.data
-    session.flush()
-
-
-def remove_logo(session: Session, municipality: Municipality) -> None:
-    municipality.logo = None
     session.flush()
 
 

@@ -15,11 +15,13 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from portfolio.accounts import municipalities
 from portfolio.accounts.access import roles
 from portfolio.accounts.errors import UsernameTakenError
 from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Municipality, Role, User
 from portfolio.admin import bp, services
+from portfolio.admin.errors import LastAdministratorError, StaffNotFoundError
 from portfolio.admin.forms import (
     CertificateForm,
     DeactivateForm,
@@ -79,7 +81,7 @@ def new_staff() -> str:
 def _member(user_id: str) -> User:
     try:
         return services.staff_member(dbs(), current_user, user_id)
-    except services.StaffNotFoundError:
+    except StaffNotFoundError:
         abort(404)
 
 
@@ -109,7 +111,7 @@ def deactivate(user_id: str) -> str | Response:
         successor = next((s for s in others if s.id == form.successor.data), None)
         try:
             done = services.deactivate(dbs(), current_user, person, successor, utcnow())
-        except services.LastAdministratorError:
+        except LastAdministratorError:
             db.session.rollback()
             flash(_("A municipality needs at least one administrator."), "error")
             return redirect(url_for("admin.index"))
@@ -152,7 +154,7 @@ def _settings_page(
     certificate_form: CertificateForm | None = None,
 ) -> str:
     municipality = _municipality()
-    cert = services.certificate_of(dbs(), vault_context(), municipality)
+    cert = municipalities.certificate_of(dbs(), vault_context(), municipality)
     subject, valid_from, valid_until = certificates.describe(cert.certificate)
     page = render_template(
         "admin/settings.html",
@@ -177,7 +179,7 @@ def settings() -> str | Response:
     form = MunicipalityForm(obj=municipality)
     if form.validate_on_submit():
         try:
-            services.rename(dbs(), vault_context(), municipality, form.name.data.strip())
+            municipalities.rename(dbs(), vault_context(), municipality, form.name.data.strip())
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -200,7 +202,7 @@ def logo() -> str | Response:
     form = LogoForm()
     if form.validate_on_submit():
         try:
-            services.set_logo(dbs(), municipality, form.logo.data.read())
+            municipalities.set_logo(dbs(), municipality, form.logo.data.read())
         except UploadRejected as rejected:
             db.session.rollback()
             logger.info("logo refused: %s", rejected.reason.value)
@@ -208,7 +210,7 @@ def logo() -> str | Response:
                 str(LOGO_UNSUPPORTED)
                 if rejected.reason is Rejection.UNSUPPORTED
                 else str(REJECTIONS[rejected.reason])
-                % {"mb": services.LOGO_LIMITS.max_bytes // 2**20}
+                % {"mb": municipalities.LOGO_LIMITS.max_bytes // 2**20}
             ]
         else:
             db.session.commit()
@@ -223,7 +225,7 @@ def remove_logo() -> Response:
     municipality = _municipality()
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.remove_logo(dbs(), municipality)
+    municipalities.remove_logo(dbs(), municipality)
     db.session.commit()
     flash(_("The logo is removed."), "success")
     return redirect(url_for("admin.settings") + "#org-logo")
@@ -263,7 +265,7 @@ def certificate() -> str | Response:
         try:
             if len(data) > MAX_CERTIFICATE_BYTES:
                 raise certificates.CertificateError("unreadable")
-            services.replace_certificate(
+            municipalities.replace_certificate(
                 dbs(), vault_context(), municipality, data, form.password.data or ""
             )
         except certificates.CertificateError as error:
@@ -282,7 +284,7 @@ def development_certificate() -> Response:
     municipality = _municipality()
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.development_certificate(dbs(), vault_context(), municipality)
+    municipalities.development_certificate(dbs(), vault_context(), municipality)
     db.session.commit()
     flash(_("A new development certificate is made."), "success")
     return redirect(url_for("admin.settings") + "#org-certificate")
@@ -292,7 +294,7 @@ def development_certificate() -> Response:
 @roles(Role.ADMIN)
 def certificate_pem() -> Response:
     """The certificate (public), to give to verifiers who want to trust it."""
-    cert = services.certificate_of(dbs(), vault_context(), _municipality())
+    cert = municipalities.certificate_of(dbs(), vault_context(), _municipality())
     db.session.commit()
     pem = x509.load_der_x509_certificate(cert.certificate).public_bytes(serialization.Encoding.PEM)
     response = make_response(pem)

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask_babel import force_locale, gettext
 
 from portfolio.entries.models import ItemKind
+from portfolio.export.errors import CredentialError
 
 MEDIA_TYPE = "application/vc+jwt"
 LANGUAGE = "nl"
@@ -38,10 +39,6 @@ ACHIEVEMENT_TYPES = {
     "driving": "License",
     "idw": "Certificate",
 }
-
-
-class CredentialError(Exception):
-    """A credential that does not verify: broken, tampered, or signed by another key."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from portfolio.entries import services as entries
 from portfolio.entries.errors import ItemNotFoundError
 from portfolio.export import bp, credentials, document, issued
 from portfolio.export.document import Audience, Choice, Section
+from portfolio.export.errors import DocumentNotFoundError
 from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
 from portfolio.extensions import limiter
 from portfolio.sharing import audit, endorsements
@@ -135,7 +136,7 @@ def revoke(document_id: str) -> Response:
         return redirect(url_for("export.documents"))
     try:
         revoked = issued.revoke(dbs(), current_user.id, document_id, utcnow())
-    except issued.DocumentNotFoundError:
+    except DocumentNotFoundError:
         abort(404)
     audit.record(
         dbs(),

@@ -21,13 +21,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portfolio.accounts import municipalities
 from portfolio.accounts.models import Municipality, Role, User
-from portfolio.admin import services as admin
 from portfolio.blobs import BlobStore
 from portfolio.entries import records
 from portfolio.entries.models import ItemKind
-from portfolio.export import credentials, pades, pdf
+from portfolio.export import credentials, pades, pdf, pdf_layout
 from portfolio.export.document import Choice, Contents, Record, gather
+from portfolio.export.errors import DocumentNotFoundError
 from portfolio.export.models import IssuedDocument, ServiceCertificate
 from portfolio.sharing.endorsements import Verified
 from portfolio.sharing.models import Connection
@@ -41,10 +42,6 @@ ID_LENGTH = 16  # 80 bits
 SERVICE = "pdf"
 SERVICE_ORG_ID = "service"
 CONFUSED = str.maketrans({"O": "0", "I": "1", "L": "1"})
-
-
-class DocumentNotFoundError(Exception):
-    """No such document for this owner (or at all)."""
 
 
 class Verdict(enum.StrEnum):
@@ -123,7 +120,7 @@ def signer_for(
             municipality,
             municipality.name,
             municipality.id,
-            admin.certificate_of(session, ctx, municipality),
+            municipalities.certificate_of(session, ctx, municipality),
         )
     return Signer(
         None, service_name, SERVICE_ORG_ID, service_certificate(session, ctx, service_name, now)
@@ -205,7 +202,7 @@ def issue(
     contents = gather(session, owner.id, user_key, store, choice, now.date())
     signer = signer_for(session, ctx, owner, service_name, now)
     document_id = new_document_id()
-    identity = pdf.Identity(
+    identity = pdf_layout.Identity(
         shown_id(document_id),
         signer.name,
         verify_url.replace("DOCUMENT", document_id),

@@ -9,6 +9,6 @@ bp = Blueprint("pip", __name__)
 
 def blueprint() -> Blueprint:
     """The package's one blueprint, with the routes of its view modules on it."""
-    from portfolio.pip import own_views, views  # noqa: F401  (their routes are on bp)
+    from portfolio.pip import client_views, own_views, views  # noqa: F401  (their routes are on bp)
 
     return bp

@@ -43,15 +43,12 @@ from portfolio.pip.labels import (
     REASONS,
     ROUTES,
 )
+from portfolio.pip.own_plan import MAX_COST, MAX_HOURS, OwnPlan, OwnPlanStatus
 from portfolio.pip.plan import (
     MAX_AGREEMENTS,
-    MAX_COST,
-    MAX_HOURS,
     Agreement,
     AgreementStatus,
     Meeting,
-    OwnPlan,
-    OwnPlanStatus,
     Party,
     Plan,
     PlanContent,

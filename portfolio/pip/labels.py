@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portfolio.pip.plan import AgreementStatus, OwnPlanStatus, Party, Reason
+from portfolio.pip.own_plan import OwnPlanStatus
+from portfolio.pip.plan import AgreementStatus, Party, Reason
 
 ROUTES = [
     ("", _l("Not decided yet")),

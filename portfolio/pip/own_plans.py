@@ -17,16 +17,15 @@ from portfolio.db import new_id, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.models import Item, ItemKind
-from portfolio.pip.plan import OwnPlan, OwnPlanStatus, PlanContent, Reason, Version
-from portfolio.pip.services import (
+from portfolio.pip.errors import (
+    NoRegievoerderError,
     PlanConflictError,
+    PlanNotSharedError,
     ProposalClosedError,
-    Side,
-    VersionItem,
-    decoded,
-    item_of,
-    versions,
 )
+from portfolio.pip.own_plan import OwnPlan, OwnPlanStatus
+from portfolio.pip.plan import PlanContent, Reason, Version
+from portfolio.pip.services import Side, VersionItem, decoded, item_of, versions
 from portfolio.sharing import connections, grants
 from portfolio.sharing.models import Grant
 from portfolio.sharing.scope import Scope
@@ -34,14 +33,6 @@ from portfolio.vault.envelope import SymmetricKey
 
 logger = logging.getLogger(__name__)
 ANSWERS = (OwnPlanStatus.APPROVED, OwnPlanStatus.CHANGES, OwnPlanStatus.DECLINED)
-
-
-class NoRegievoerderError(Exception):
-    """The chosen person is not a regievoerder this owner shares with now."""
-
-
-class PlanNotSharedError(Exception):
-    """The regievoerder does not see the plan (PIP) yet; the owner has not agreed to add it."""
 
 
 @dataclass(frozen=True)

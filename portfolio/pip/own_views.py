@@ -19,16 +19,18 @@ from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.extensions import limiter
 from portfolio.pip import bp, own_plans
 from portfolio.pip import services as plans
+from portfolio.pip.client_views import log_plan, recipient_plan_side
+from portfolio.pip.errors import (
+    NoRegievoerderError,
+    PlanConflictError,
+    PlanNotSharedError,
+    ProposalClosedError,
+)
 from portfolio.pip.forms import OwnAnswerForm, OwnPlanForm, SubmitOwnPlanForm
 from portfolio.pip.labels import OWN_PLAN_LABELS, OWN_PLAN_STATUSES
-from portfolio.pip.plan import OwnPlanStatus
-from portfolio.pip.views import (
-    PLAN_RATE,
-    life_domain_names,
-    log_plan,
-    owner_plan_side,
-    recipient_plan_side,
-)
+from portfolio.pip.own_plan import OwnPlanStatus
+from portfolio.pip.pages import PLAN_RATE, life_domain_names
+from portfolio.pip.views import owner_plan_side
 from portfolio.sharing.access import RECIPIENTS, deny
 from portfolio.sharing.models import Action
 from portfolio.web import account_key
@@ -119,7 +121,7 @@ def own_edit(item_id: str) -> str | Response:
     elif form.validate_on_submit():
         try:
             own_plans.edit(dbs(), side, found.item.id, form.to_plan())
-        except (plans.ProposalClosedError, plans.PlanConflictError):
+        except (ProposalClosedError, PlanConflictError):
             db.session.rollback()
             flash(
                 _("This plan was changed at the same moment. Please look and try again."), "error"
@@ -149,13 +151,13 @@ def own_submit(item_id: str) -> str | Response:
                 form.recipient.data or "",
                 include_plan=bool(form.include_plan.data),
             )
-        except own_plans.NoRegievoerderError:
+        except NoRegievoerderError:
             form.recipient.errors = [_("Please choose your regievoerder.")]
-        except own_plans.PlanNotSharedError:
+        except PlanNotSharedError:
             form.include_plan.errors = [
                 _("Your regievoerder needs to see your plan to answer. Please tick the box.")
             ]
-        except (plans.ProposalClosedError, plans.PlanConflictError):
+        except (ProposalClosedError, PlanConflictError):
             db.session.rollback()
             flash(
                 _("This plan was changed at the same moment. Please look and try again."), "error"
@@ -178,7 +180,7 @@ def own_take_back(item_id: str) -> Response:
         abort(400)
     try:
         own_plans.take_back(dbs(), side, found.item.id)
-    except (plans.ProposalClosedError, plans.PlanConflictError):
+    except (ProposalClosedError, PlanConflictError):
         db.session.rollback()
         flash(_("Your regievoerder already answered this plan."), "info")
     else:
@@ -233,7 +235,7 @@ def client_own_plan(owner_id: str, item_id: str) -> str | Response:
             form.decision.errors = [
                 _("The plan has too many agreements to add these. Please ask for changes.")
             ]
-        except (plans.ProposalClosedError, plans.PlanConflictError):
+        except (ProposalClosedError, PlanConflictError):
             db.session.rollback()
             flash(_("This plan was taken back or answered at the same moment."), "info")
             return redirect(url_for("pip.client_plan", owner_id=owner_id))

@@ -13,7 +13,7 @@ from portfolio.entries.errors import InvalidContentError
 from portfolio.entries.labels import KIND_LABELS
 from portfolio.entries.models import Item, ItemKind
 from portfolio.pip.labels import OWN_PLAN_LABELS, OWN_PLAN_STATUSES
-from portfolio.pip.plan import OwnPlan
+from portfolio.pip.own_plan import OwnPlan
 from portfolio.sharing.present import Presenter, Shown, fact
 from portfolio.sharing.scope import Scope
 

@@ -16,6 +16,7 @@ from portfolio.accounts.models import User
 from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.models import Item, ItemKind
+from portfolio.pip.errors import PlanConflictError, ProposalClosedError, TooManyProposalsError
 from portfolio.pip.plan import (
     AWAITING_OWNER,
     AWAITING_RECIPIENT,
@@ -36,18 +37,6 @@ T = TypeVar("T")
 
 
 MAX_OPEN_PROPOSALS = 5
-
-
-class TooManyProposalsError(Exception):
-    """This person already has MAX_OPEN_PROPOSALS proposals waiting for an answer."""
-
-
-class PlanConflictError(Exception):
-    """Someone kept changing the same item at the same moment; try again."""
-
-
-class ProposalClosedError(Exception):
-    """The proposal was already answered or withdrawn, or this person may not answer it."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from portfolio.icons import ICON_PATHS
+from portfolio.progress.services import Recorded
 
 MAX_SCORE = 5
 RADIUS = 120.0
@@ -63,3 +64,11 @@ def radar(axes: Sequence[tuple[str, str]], series: Sequence[Series]) -> Markup:
         parts.append(f'<polygon class="series {escape(one.css_class)}" points="{points}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (our own shapes; the class is escaped)
+
+
+def radar_chart(axes: list[tuple[str, str]], recorded: Sequence[Recorded]) -> Markup:
+    """The first and the latest self-assessment as a radar chart."""
+    series = [Series("latest", recorded[-1].assessment.scores)]
+    if len(recorded) > 1:
+        series.insert(0, Series("first", recorded[0].assessment.scores))
+    return radar(axes, series)

@@ -23,10 +23,6 @@ logger = logging.getLogger(__name__)
 MESSAGE_RATE = "60 per hour"  # per account: a conversation, not a flood
 
 
-class CommentNotAllowedError(Exception):
-    """This person may not write in this thread (no active grant with feedback)."""
-
-
 @dataclass(frozen=True)
 class Said:
     comment: Comment

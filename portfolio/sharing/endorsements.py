@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portfolio.accounts.models import Municipality, Role, User
 from portfolio.db import new_id
 from portfolio.entries.models import Item, ItemKind
+from portfolio.sharing.errors import NotVerifiableError
 from portfolio.sharing.models import Endorsement
 from portfolio.vault import keys, signing
 from portfolio.vault.envelope import Keyring, SymmetricKey
@@ -24,10 +25,6 @@ from portfolio.vault.envelope import Keyring, SymmetricKey
 logger = logging.getLogger(__name__)
 VERIFIABLE = frozenset({ItemKind.CERTIFICATE.value, ItemKind.EXAM_RESULT.value})
 STATEMENT_TYPE = "portfolio.endorsement.v1"
-
-
-class NotVerifiableError(Exception):
-    """This item cannot be verified by this person (kind, role, grant, or already done)."""
 
 
 def _content(data: dict[str, Any]) -> bytes:

@@ -27,3 +27,19 @@ class EmptyScopeError(Exception):
 
 class NoAccessError(Exception):
     """This person holds no active grant for that owner (revoked, expired or never)."""
+
+
+class TooManySuggestionsError(Exception):
+    """This person already has MAX_OPEN suggestions waiting for this owner."""
+
+
+class SuggestionClosedError(Exception):
+    """Already taken or turned down (perhaps a moment ago, in another tab)."""
+
+
+class NotVerifiableError(Exception):
+    """This item cannot be verified by this person (kind, role, grant, or already done)."""
+
+
+class CommentNotAllowedError(Exception):
+    """This person may not write in this thread (no active grant with feedback)."""

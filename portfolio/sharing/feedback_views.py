@@ -28,6 +28,7 @@ from portfolio.sharing import (
     present,
     suggestions,
 )
+from portfolio.sharing.errors import SuggestionClosedError
 from portfolio.sharing.forms import (
     CommentForm,
     SuggestionAnswerForm,
@@ -96,7 +97,7 @@ def answer_suggestion(item_id: str) -> Response:
         )
     except (ItemNotFoundError, InvalidContentError):
         abort(404)
-    except suggestions.SuggestionClosedError:
+    except SuggestionClosedError:
         db.session.rollback()
         flash(_("You already answered this suggestion."), "info")
         return redirect(url_for("pages.dashboard") + "#suggestions")

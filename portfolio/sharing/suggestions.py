@@ -20,7 +20,7 @@ from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.goals import Goal, Term
 from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import grants, received, written
-from portfolio.sharing.errors import NoAccessError
+from portfolio.sharing.errors import NoAccessError, SuggestionClosedError, TooManySuggestionsError
 from portfolio.sharing.models import GrantItemKey
 from portfolio.vault.envelope import SymmetricKey
 
@@ -28,14 +28,6 @@ logger = logging.getLogger(__name__)
 SCHEMA = 1
 MAX_OPEN = 10  # per writer and owner: suggestions are few and deliberate
 AWAITING_OWNER = "owner"
-
-
-class TooManySuggestionsError(Exception):
-    """This person already has MAX_OPEN suggestions waiting for this owner."""
-
-
-class SuggestionClosedError(Exception):
-    """Already taken or turned down (perhaps a moment ago, in another tab)."""
 
 
 class SuggestionStatus(enum.StrEnum):

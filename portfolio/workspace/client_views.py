@@ -38,7 +38,12 @@ from portfolio.sharing import (
     received,
     suggestions,
 )
-from portfolio.sharing.errors import CodeNotValidError, NoAccessError
+from portfolio.sharing.errors import (
+    CodeNotValidError,
+    NoAccessError,
+    NotVerifiableError,
+    TooManySuggestionsError,
+)
 from portfolio.sharing.forms import CodeForm, CommentForm, HandbackConfirmForm, SuggestGoalForm
 from portfolio.sharing.labels import PURPOSE_LABELS
 from portfolio.sharing.models import Action
@@ -160,7 +165,7 @@ def verify(owner_id: str, item_id: str) -> Response:
         endorsements.endorse(
             dbs(), vault_context().app_keys, current_user, shared, item_key, data, utcnow()
         )
-    except endorsements.NotVerifiableError:
+    except NotVerifiableError:
         db.session.rollback()
         flash(_("You already verified this."), "info")
     else:
@@ -249,7 +254,7 @@ def suggest_goal(owner_id: str) -> str | Response:
             made = suggestions.suggest(
                 dbs(), opened, owner, current_user, form.domain.data, suggestion
             )
-        except suggestions.TooManySuggestionsError:
+        except TooManySuggestionsError:
             db.session.rollback()
             form.title.errors = [
                 _(

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from portfolio.accounts import services
+from portfolio.accounts import municipalities, services
 from portfolio.accounts.models import Role
 from portfolio.db import db
 from portfolio.vault import totp
@@ -61,7 +61,7 @@ def accounts(live_app: Flask) -> dict[str, str]:
         for lang in LANGS:
             unlocked, _ = services.register_owner(db.session, ctx, f"axe_{lang}", PASS, lang)
             services.confirm_recovery_saved(db.session, unlocked.user)
-            org = services.get_or_create_municipality(db.session, ctx, "Amersfoort")
+            org = municipalities.get_or_create_municipality(db.session, ctx, "Amersfoort")
             for role in (Role.REGIEVOERDER, Role.ADMIN):
                 _, initial = services.create_staff(
                     db.session,

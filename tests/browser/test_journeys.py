@@ -10,7 +10,7 @@ import time
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from portfolio.accounts import services
+from portfolio.accounts import municipalities, services
 from portfolio.accounts.models import Role
 from portfolio.db import db
 from portfolio.vault import totp
@@ -99,7 +99,7 @@ def test_staff_first_login_with_totp(
 ) -> None:
     with live_app.app_context():
         ctx = live_app.extensions["portfolio.vault"]
-        org = services.get_or_create_municipality(db.session, ctx, "Utrecht")
+        org = municipalities.get_or_create_municipality(db.session, ctx, "Utrecht")
         _, initial = services.create_staff(
             db.session,
             ctx,

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from portfolio.accounts import services
+from portfolio.accounts import municipalities, services
 from portfolio.accounts.models import Role, User
 from portfolio.db import db
 from portfolio.entries import records
@@ -59,7 +59,7 @@ def _portfolio(live_app: Flask, username: str) -> None:
 def _staff(live_app: Flask, username: str, lang: str, role: Role = Role.REGIEVOERDER) -> str:
     with live_app.app_context():
         ctx = live_app.extensions["portfolio.vault"]
-        org = services.get_or_create_municipality(db.session, ctx, "Utrecht")
+        org = municipalities.get_or_create_municipality(db.session, ctx, "Utrecht")
         _, initial = services.create_staff(
             db.session,
             ctx,

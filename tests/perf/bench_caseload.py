@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from portfolio import create_app
+from portfolio.accounts import municipalities
 from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role, SessionStage
 from portfolio.accounts.sessions import start_session
@@ -33,9 +34,9 @@ from portfolio.entries import records
 from portfolio.entries import services as entries
 from portfolio.entries.goals import Goal
 from portfolio.entries.models import ItemKind
+from portfolio.pip.own_plan import OwnPlan
 from portfolio.pip.plan import (
     Agreement,
-    OwnPlan,
     Party,
     Plan,
     PlanContent,
@@ -125,7 +126,7 @@ def seed(env: dict[str, str]) -> tuple[str, str, str]:
     started = time.perf_counter()
     with app.app_context():
         ctx = app.extensions["portfolio.vault"]
-        org = accounts.get_or_create_municipality(db.session, ctx, "Utrecht")
+        org = municipalities.get_or_create_municipality(db.session, ctx, "Utrecht")
         staff = []
         for n in range(-(-NEWCOMERS // CASELOAD)):
             user, initial = accounts.create_staff(

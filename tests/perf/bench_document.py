@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image
 
 from portfolio import create_app
+from portfolio.accounts import municipalities
 from portfolio.accounts import services as accounts
 from portfolio.accounts.models import Role
 from portfolio.blobs import BlobStore
@@ -63,7 +64,7 @@ def populate(app):  # type: ignore[no-untyped-def]
         db.session, ctx, "bench", "een lange zin voor de bench", "ar"
     )
     owner, key = unlocked.user, unlocked.user_key
-    org = accounts.get_or_create_municipality(db.session, ctx, "Gemeente Utrecht")
+    org = municipalities.get_or_create_municipality(db.session, ctx, "Gemeente Utrecht")
     staff, _ = accounts.create_staff(
         db.session,
         ctx,

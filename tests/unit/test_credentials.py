@@ -17,6 +17,7 @@ from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
 from portfolio.export import credentials, issued
+from portfolio.export.errors import CredentialError
 
 ENDORSED = credentials.Endorsed(
     endorsement_id="e" * 32,
@@ -75,7 +76,7 @@ def test_verifies_with_its_key_in_two_implementations() -> None:
     assert credentials.verify(token, public) == CREDENTIAL
     assert _jwcrypto_verify(token, public) == CREDENTIAL
     _other, other_public = _keys()
-    with pytest.raises(credentials.CredentialError):
+    with pytest.raises(CredentialError):
         credentials.verify(token, other_public)
     with pytest.raises(JWException):
         _jwcrypto_verify(token, other_public)
@@ -95,7 +96,7 @@ def test_any_changed_field_fails(path, value) -> None:
     target[path[-1]] = value
     forged_payload = credentials.b64url(json.dumps(changed, separators=(",", ":")).encode())
     forged = f"{header}.{forged_payload}.{signature}"
-    with pytest.raises(credentials.CredentialError):
+    with pytest.raises(CredentialError):
         credentials.verify(forged, public)
     with pytest.raises(JWException):
         _jwcrypto_verify(forged, public)

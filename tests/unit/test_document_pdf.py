@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from portfolio.entries.goals import Goal, GoalStatus, Step
 from portfolio.entries.models import Item
-from portfolio.export import pdf
+from portfolio.export import pdf, pdf_layout
 from portfolio.export.document import (
     Audience,
     Choice,
@@ -151,7 +151,7 @@ def contents(second: str | None, words: str) -> Contents:
     )
 
 
-IDENTITY = pdf.Identity("7KQ2-M9XD-4TRB-P3WA", "Gemeente Utrecht", URL)
+IDENTITY = pdf_layout.Identity("7KQ2-M9XD-4TRB-P3WA", "Gemeente Utrecht", URL)
 
 
 @pytest.mark.parametrize("second", [None, "en", "ar", "fa", "ti", "tr", "so"])

@@ -10,15 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portfolio.entries.errors import InvalidContentError
+from portfolio.pip.changes import Change, changes
+from portfolio.pip.own_plan import MAX_COST, MAX_HOURS, MAX_ROUNDS, OwnPlan, OwnPlanStatus
 from portfolio.pip.plan import (
-    MAX_COST,
-    MAX_HOURS,
-    MAX_ROUNDS,
     Agreement,
     AgreementStatus,
-    Change,
-    OwnPlan,
-    OwnPlanStatus,
     Party,
     Plan,
     PlanContent,
@@ -26,7 +22,6 @@ from portfolio.pip.plan import (
     ProposalStatus,
     Reason,
     Version,
-    changes,
 )
 
 texts = st.text(max_size=40)

@@ -1,0 +1,234 @@
+"""The page of the portfolio document (fpdf2): fonts, colours, the footer with the
+document number, and how text is set, in Dutch or with the owner's language side by
+side (right-to-left for Arabic and Persian).
+
+Text shaping (HarfBuzz) is switched on only for text in Arabic script, which needs it
+for joining and right-to-left order; shaping every Latin line would make a document take
+seconds. Tigrinya (Ge'ez) needs no shaping, only its font.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import LazyString, force_locale, format_date
+from flask_babel import lazy_gettext as _l
+from fpdf import FPDF, XPos, YPos
+from fpdf.enums import Align
+
+from portfolio import i18n
+from portfolio.entries.domains import BY_CODE as DEFAULT_DOMAINS
+from portfolio.export import fonts
+
+logger = logging.getLogger(__name__)
+
+
+MARGIN = 18
+
+
+INK = (33, 37, 41)
+
+
+MUTED = (90, 98, 106)
+
+
+ACCENT = (0, 84, 147)
+
+
+GOOD = (0, 110, 60)
+
+
+RULE = (200, 205, 210)
+
+
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+PAGE = _l("Page %(page)s of %(pages)s")
+
+
+DOCUMENT_ID = _l("Document number")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who issues the document and how to check it."""
+
+    document_id: str
+    issuer_name: str
+    verify_url: str
+    logo: bytes | None = None  # JPEG
+
+
+Pair = tuple[str, str | None]
+
+
+class Labels:
+    """Every label in Dutch, and in the owner's second language when chosen."""
+
+    def __init__(self, second: str | None) -> None:
+        self.second = second if second and second != i18n.DEFAULT_LOCALE else None
+        self.rtl = bool(self.second and i18n.BY_CODE[self.second].rtl)
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def _in(self, locale: str, text: LazyString, values: dict[str, Any]) -> str:
+        msgid = getattr(text, "_args", (None,))[0]  # flask-babel keeps the msgid there
+        key = (locale, msgid) if isinstance(msgid, str) and not values else None
+        if key is not None and key in self._cache:
+            return self._cache[key]
+        with force_locale(locale):
+            result = str(text) % values if values else str(text)
+        if key is not None:
+            self._cache[key] = result
+        return result
+
+    def both(self, text: LazyString, **values: Any) -> tuple[str, str | None]:
+        dutch = self._in(i18n.DEFAULT_LOCALE, text, values)
+        other = self._in(self.second, text, values) if self.second else None
+        return dutch, (other if other != dutch else None)
+
+    def day(self, value: date) -> tuple[str, str | None]:
+        with force_locale(i18n.DEFAULT_LOCALE):
+            dutch = format_date(value, "long")
+        if not self.second:
+            return dutch, None
+        with force_locale(self.second):
+            return dutch, format_date(value, "long")
+
+
+class Document(FPDF):
+    def __init__(self, identity: Identity, labels: Labels) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.identity = identity
+        self.labels = labels
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=22)
+        self.set_creator("Portfolio")
+        self.set_title(f"Portfolio {identity.document_id}")
+        self.set_subject(f"document-id:{identity.document_id}")
+        self.set_lang("nl")
+        for face in fonts.faces():
+            self.add_font(face.family, "", str(face.source))
+            bold = fonts.bold_path(face)
+            self.add_font(face.family, "B", str(bold or face.source))
+        self.set_fallback_fonts(["noto-arabic", "noto-ethiopic"], exact_match=False)
+        self.alias_nb_pages("{pages}")
+        self.used: set[str] = set()  # every character written, to check the fonts cover it
+
+    def missing_glyphs(self) -> set[str]:
+        return {c for c in self.used if not c.isspace() and ord(c) not in fonts.covered()}
+
+    # -- text ---------------------------------------------------------------
+    def _shaping_for(self, text: str) -> bool:
+        self.used.update(text)
+        shaped = bool(ARABIC.search(text))
+        self.set_text_shaping(shaped)
+        return shaped
+
+    def write_line(
+        self,
+        text: str,
+        *,
+        size: float = 10.5,
+        bold: bool = False,
+        colour: tuple[int, int, int] = INK,
+        rtl: bool | None = None,
+        height: float | None = None,
+    ) -> None:
+        if not text:
+            return
+        shaped = self._shaping_for(text)
+        self.set_font("noto", "B" if bold else "", size)
+        self.set_text_color(*colour)
+        right = shaped if rtl is None else rtl
+        self.multi_cell(
+            0,
+            height or size * 0.5,
+            text,
+            align=Align.R if right else Align.L,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+
+    def pair(
+        self, pair: Pair, *, size: float, bold: bool = False, colour: tuple[int, int, int] = INK
+    ) -> None:
+        """A Dutch text and, side by side with it, the same in the owner's language."""
+        dutch, other = pair
+        if not other:
+            self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False)
+            return
+        if self.get_y() > self.page_break_trigger - size:
+            self.add_page()
+        half = (self.w - self.l_margin - self.r_margin) / 2
+        top, left = self.get_y(), self.l_margin
+        self.set_right_margin(self.w - left - half + 2)
+        self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False)
+        below = self.get_y()
+        self.set_right_margin(MARGIN)
+        self.set_left_margin(left + half + 2)
+        self.set_y(top)
+        self.write_line(other, size=size, bold=bold, colour=colour, rtl=self.labels.rtl)
+        self.set_left_margin(left)
+        self.set_y(max(below, self.get_y()))
+
+    def heading(self, text: LazyString) -> None:
+        if self.get_y() > self.h - 60:
+            self.add_page()
+        self.ln(4)
+        self.pair(self.labels.both(text), size=15, bold=True, colour=ACCENT)
+        self.set_draw_color(*RULE)
+        self.line_at(self.get_y() + 1)
+        self.ln(3)
+
+    def line_at(self, y: float) -> None:
+        FPDF.line(self, self.l_margin, y, self.w - self.r_margin, y)
+
+    def fact(self, label: LazyString, value: str | Pair, **values: Any) -> None:
+        """A label (small, muted) over its value; both side by side in two languages."""
+        shown = (value, None) if isinstance(value, str) else value
+        if not shown[0].strip():
+            return
+        self.pair(self.labels.both(label, **values), size=8.5, colour=MUTED)
+        self.pair(shown, size=10.5)
+        self.ln(1)
+
+    # -- page furniture -------------------------------------------------------
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_draw_color(*RULE)
+        self.line_at(self.get_y() - 1)
+        dutch = self.labels.both(PAGE, page=self.page_no(), pages="{pages}")[0]
+        self.set_text_shaping(False)
+        self.set_font("noto", "", 8)
+        self.set_text_color(*MUTED)
+        label = self.labels.both(DOCUMENT_ID)[0]
+        self.cell(
+            0,
+            5,
+            f"{label} {self.identity.document_id} · {dutch}",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.cell(0, 4, self.identity.verify_url, link=self.identity.verify_url)
+
+
+# -- small pieces every section uses ------------------------------------------------------
+
+
+def named_pair(doc: Document, text: LazyString | str) -> Pair:
+    return doc.labels.both(text) if isinstance(text, LazyString) else (text, None)
+
+
+def domain_pair(doc: Document, code: str | None, stored: str = "") -> Pair:
+    default = DEFAULT_DOMAINS.get(code or "")
+    return doc.labels.both(default.name) if default else (stored, None)
+
+
+def choice_label(pairs: Sequence[tuple[str, Any]], value: Any) -> LazyString | str:
+    return dict(pairs).get(value, str(value or ""))
