@@ -177,8 +177,7 @@ def _connect_features(app: Flask) -> None:
     - sharing counts new messages for every page's navigation and claims items written
       by recipients at the start of the owner's request.
     """
-    from portfolio.entries import panels
-    from portfolio.entries.services import observe_items
+    from portfolio.entries import observers, panels
     from portfolio.pip.present import PRESENTERS as PLAN_PRESENTERS
     from portfolio.progress.charts import radar_chart
     from portfolio.progress.present import PRESENTERS as PROGRESS_PRESENTERS
@@ -186,7 +185,7 @@ def _connect_features(app: Flask) -> None:
     from portfolio.sharing import panels as sharing_panels
     from portfolio.sharing.grants import sync_item
 
-    observe_items(sync_item)
+    observers.register(sync_item)
     panels.register(sharing_panels.verification)
     panels.register(sharing_panels.feedback)
     for kind, presenter in {**PLAN_PRESENTERS, **PROGRESS_PRESENTERS}.items():

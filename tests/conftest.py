@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -15,7 +16,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from portfolio import create_app
@@ -215,3 +216,21 @@ def in_app(app: Flask, fn: Callable[[], Any]) -> Any:
     """Run ``fn`` (database checks) in a short app context of its own."""
     with app.app_context():
         return fn()
+
+
+@contextlib.contextmanager
+def sql_statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs (requests of a test client
+    included), to check how many queries a page makes."""
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

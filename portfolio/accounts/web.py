@@ -1,4 +1,5 @@
-"""Glue between the account services and HTTP: cookies, the vault context, redirects."""
+"""Glue between the account services and HTTP: the session cookie, the redirect after a
+login, the rate-limit keys of the login forms."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import cookie_name, live_session, timeouts
@@ -14,18 +14,8 @@ from portfolio.accounts.errors import WeakPassphraseError
 from portfolio.accounts.models import Role, SessionStage, User
 from portfolio.accounts.services import normalise_username
 from portfolio.accounts.sessions import LiveSession, start_session
-from portfolio.config import Settings
 from portfolio.db import db, dbs
-from portfolio.vault.context import VaultContext
 from portfolio.vault.envelope import SymmetricKey
-
-
-def vault_context() -> VaultContext:
-    return current_app.extensions["portfolio.vault"]  # type: ignore[no-any-return]
-
-
-def app_settings() -> Settings:
-    return current_app.extensions["portfolio.settings"]  # type: ignore[no-any-return]
 
 
 def set_session_cookie(response: Response, live: LiveSession) -> Response:
@@ -83,11 +73,6 @@ def redirect_with_session(target: str, live: LiveSession) -> Response:
 def username_key() -> str:
     """Rate-limit key for the account being tried, whoever tries it."""
     return "user:" + normalise_username(request.form.get("username", ""))[:64]
-
-
-def account_key() -> str:
-    """Rate-limit key for the logged-in account (for re-checks of the passphrase)."""
-    return "account:" + (current_user.id if current_user.is_authenticated else "?")
 
 
 def username_ip_key() -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portfolio.db import new_id, utcnow
-from portfolio.entries import overview
+from portfolio.entries import observers, overview
 from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.goals import Goal
 from portfolio.entries.models import Item, ItemFile, ItemKind, LifeDomain
@@ -108,23 +108,6 @@ def read_content(
     return data
 
 
-# Called after an item is created or its content (and so perhaps its domain) changes,
-# with the item key and the owner's user key. Sharing registers here to keep the wraps
-# of covering grants in step; entries does not import sharing.
-ItemObserver = Callable[[Session, Item, SymmetricKey, SymmetricKey], None]
-_observers: list[ItemObserver] = []
-
-
-def observe_items(observer: ItemObserver) -> None:
-    if observer not in _observers:
-        _observers.append(observer)
-
-
-def _written(session: Session, item: Item, item_key: SymmetricKey, user_key: SymmetricKey) -> None:
-    for observer in _observers:
-        observer(session, item, item_key, user_key)
-
-
 def _check_domain(session: Session, code: str | None) -> None:
     if code is not None and session.get(LifeDomain, code) is None:
         raise InvalidContentError("unknown life domain")
@@ -153,7 +136,7 @@ def add_item(
     seal(item, item_key, data)
     session.add(item)
     session.flush()
-    _written(session, item, item_key, user_key)
+    observers.written(session, item, item_key, user_key)
     logger.info("%s %s created by %s", item.kind, item.id, item.owner_id)
     return item
 
@@ -224,7 +207,7 @@ def update_goal(
     item.domain_code = domain
     item.updated_at = utcnow()
     session.flush()
-    _written(session, item, item_key, user_key)
+    observers.written(session, item, item_key, user_key)
     _note_goal(session, item, user_key, goal)
     logger.info("goal %s updated", item.id)
 
@@ -351,7 +334,7 @@ def write_content(
     item.domain_code = domain
     item.updated_at = utcnow()
     session.flush()
-    _written(session, item, item_key, user_key)
+    observers.written(session, item, item_key, user_key)
     logger.info("%s %s updated", item.kind, item.id)
 
 

@@ -17,9 +17,7 @@ from portfolio.pip import bp
 from portfolio.pip import services as plans
 from portfolio.pip.errors import PlanConflictError
 from portfolio.pip.forms import PreparationForm
-from portfolio.pip.labels import (
-    REASON_LABELS,
-)
+from portfolio.pip.labels import REASON_LABELS
 from portfolio.pip.pages import (
     PLAN_RATE,
     answer_from_form,

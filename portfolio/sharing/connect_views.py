@@ -4,14 +4,7 @@ who made it, invite a supporter with a code, answer a handover question.
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,25 +14,10 @@ from portfolio.accounts.forms import EmptyForm
 from portfolio.accounts.models import Role
 from portfolio.db import db, dbs, utcnow
 from portfolio.extensions import limiter
-from portfolio.sharing import (
-    bp,
-    connections,
-    handback,
-    handovers,
-)
-from portfolio.sharing.errors import (
-    CodeNotValidError,
-    GrantNotFoundError,
-    KeyNotCertifiedError,
-)
-from portfolio.sharing.forms import (
-    CodeForm,
-    ConfirmCodeForm,
-    InviteForm,
-)
-from portfolio.sharing.labels import (
-    RELATION_LABELS,
-)
+from portfolio.sharing import bp, connections, handback, handovers
+from portfolio.sharing.errors import CodeNotValidError, GrantNotFoundError, KeyNotCertifiedError
+from portfolio.sharing.forms import CodeForm, ConfirmCodeForm, InviteForm
+from portfolio.sharing.labels import RELATION_LABELS
 from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.vault import signing
 from portfolio.web import account_key

@@ -18,17 +18,8 @@ from sqlalchemy.orm import Session
 from portfolio.accounts.models import Role, User
 from portfolio.db import new_id
 from portfolio.sharing import audit
-from portfolio.sharing.errors import (
-    CodeNotValidError,
-    KeyNotCertifiedError,
-)
-from portfolio.sharing.models import (
-    Action,
-    CodePurpose,
-    ConnectCode,
-    Connection,
-    Relation,
-)
+from portfolio.sharing.errors import CodeNotValidError, KeyNotCertifiedError
+from portfolio.sharing.models import Action, CodePurpose, ConnectCode, Connection, Relation
 from portfolio.vault import keys, signing
 from portfolio.vault.signing import SignatureError
 

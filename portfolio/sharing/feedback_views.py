@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,17 +16,9 @@ from portfolio.entries.errors import InvalidContentError, ItemNotFoundError
 from portfolio.entries.links import item_url
 from portfolio.entries.models import ItemKind
 from portfolio.extensions import limiter
-from portfolio.sharing import (
-    bp,
-    comments,
-    present,
-    suggestions,
-)
+from portfolio.sharing import bp, comments, present, suggestions
 from portfolio.sharing.errors import SuggestionClosedError
-from portfolio.sharing.forms import (
-    CommentForm,
-    SuggestionAnswerForm,
-)
+from portfolio.sharing.forms import CommentForm, SuggestionAnswerForm
 from portfolio.web import account_key
 
 

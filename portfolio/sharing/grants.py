@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -29,12 +29,7 @@ from portfolio.sharing.errors import (
     GrantNotFoundError,
     NotConnectedError,
 )
-from portfolio.sharing.models import (
-    Action,
-    Connection,
-    Grant,
-    GrantItemKey,
-)
+from portfolio.sharing.models import Action, Connection, Grant, GrantItemKey
 from portfolio.sharing.scope import ITEM_KINDS, Scope
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
@@ -354,9 +349,13 @@ def sync_item(
 
 @dataclass(frozen=True)
 class OpenGrant:
+    """A grant opened for one request, with its key. ``wraps`` keeps the item-key wraps
+    already read in this request (``received.shared_items`` reads them all at once)."""
+
     grant: Grant
     key: SymmetricKey
     note: GrantNote
+    wraps: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def scope(self) -> Scope:

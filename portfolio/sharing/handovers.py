@@ -12,14 +12,8 @@ from sqlalchemy.orm import Session
 
 from portfolio.accounts.models import User
 from portfolio.sharing import connections
-from portfolio.sharing.errors import (
-    GrantNotFoundError,
-)
-from portfolio.sharing.models import (
-    Grant,
-    Handover,
-    Relation,
-)
+from portfolio.sharing.errors import GrantNotFoundError
+from portfolio.sharing.models import Grant, Handover, Relation
 from portfolio.vault import signing
 
 

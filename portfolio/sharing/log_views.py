@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (
-    render_template,
-    request,
-)
+from flask import render_template, request
 from flask_login import current_user
 
 from portfolio.accounts.access import roles
 from portfolio.accounts.models import Role
 from portfolio.accounts.services import people_by_id
 from portfolio.db import dbs, utcnow
-from portfolio.sharing import (
-    audit,
-    bp,
-)
-from portfolio.sharing.labels import (
-    ACTION_LABELS,
-    PERIODS,
-    PURPOSE_LABELS,
-    event_label,
-)
+from portfolio.sharing import audit, bp
+from portfolio.sharing.labels import ACTION_LABELS, PERIODS, PURPOSE_LABELS, event_label
 from portfolio.sharing.models import Action
 
 LOG_PERIODS = {"7": 7, "30": 30, "365": 365}

@@ -17,13 +17,8 @@ from sqlalchemy.orm import Session
 from portfolio.accounts.models import User
 from portfolio.entries.models import Item
 from portfolio.sharing import grants
-from portfolio.sharing.errors import (
-    NoAccessError,
-)
-from portfolio.sharing.models import (
-    Grant,
-    GrantItemKey,
-)
+from portfolio.sharing.errors import NoAccessError
+from portfolio.sharing.models import Grant, GrantItemKey
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
@@ -98,27 +93,29 @@ def grant_for_recipient(
 
 def shared_items(session: Session, opened: grants.OpenGrant) -> Sequence[Item]:
     """The items the recipient sees: wrapped under the grant, still in scope, not archived.
-    Their wraps come in the same query, so ``shared_item_key`` for any of them reads the
-    wrap from the session instead of asking the database once per item."""
+    Their wraps come in the same query and stay with ``opened``, so that
+    ``shared_item_key`` for any of them asks the database nothing more."""
     rows = session.execute(
-        select(Item, GrantItemKey)
+        select(Item, GrantItemKey.wrapped_key)
         .join(GrantItemKey, GrantItemKey.item_id == Item.id)
         .where(GrantItemKey.grant_id == opened.grant.id, Item.archived.is_(False))
         .order_by(Item.updated_at.desc(), Item.id)
     ).all()
     scope = opened.scope
-    return [item for item, _wrap in rows if scope.covers(item)]
+    opened.wraps.update({item.id: wrapped for item, wrapped in rows})
+    return [item for item, _wrapped in rows if scope.covers(item)]
 
 
 def shared_item_key(
     session: Session, opened: grants.OpenGrant, item_id: str
 ) -> tuple[Item, SymmetricKey]:
     """One shared item and its key, or ``NoAccessError`` (not shared, gone or archived)."""
-    row = session.get(GrantItemKey, (opened.grant.id, item_id[:32]))
-    item = session.get(Item, item_id[:32]) if row is not None else None
-    if row is None or item is None or item.archived or not opened.scope.covers(item):
+    wrapped = opened.wraps.get(item_id[:32])
+    if wrapped is None:
+        row = session.get(GrantItemKey, (opened.grant.id, item_id[:32]))
+        wrapped = row.wrapped_key if row is not None else None
+    item = session.get(Item, item_id[:32]) if wrapped is not None else None
+    if wrapped is None or item is None or item.archived or not opened.scope.covers(item):
         raise NoAccessError(item_id[:32])
-    item_key = keys.unwrap_item_key(
-        row.wrapped_key, opened.key, item.owner_id, item.id, opened.grant.id
-    )
+    item_key = keys.unwrap_item_key(wrapped, opened.key, item.owner_id, item.id, opened.grant.id)
     return item, item_key

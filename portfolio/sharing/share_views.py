@@ -9,14 +9,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -29,13 +22,7 @@ from portfolio.db import db, dbs, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
 from portfolio.entries.labels import KIND_LABELS
-from portfolio.sharing import (
-    bp,
-    connections,
-    grants,
-    handovers,
-    present,
-)
+from portfolio.sharing import bp, connections, grants, handovers, present
 from portfolio.sharing.errors import (
     EmptyScopeError,
     GrantExistsError,
@@ -43,16 +30,8 @@ from portfolio.sharing.errors import (
     KeyNotCertifiedError,
     NotConnectedError,
 )
-from portfolio.sharing.forms import (
-    CodeForm,
-    ExtendForm,
-    ShareForm,
-    end_of_day,
-)
-from portfolio.sharing.labels import (
-    PURPOSE_LABELS,
-    RELATION_LABELS,
-)
+from portfolio.sharing.forms import CodeForm, ExtendForm, ShareForm, end_of_day
+from portfolio.sharing.labels import PURPOSE_LABELS, RELATION_LABELS
 from portfolio.sharing.models import Grant, Relation
 from portfolio.sharing.scope import SHAREABLE_KINDS, Scope, default_scope
 

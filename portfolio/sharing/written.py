@@ -17,9 +17,7 @@ from portfolio.db import new_id
 from portfolio.entries import services as entries
 from portfolio.entries.models import Item, ItemKind
 from portfolio.sharing import grants, received
-from portfolio.sharing.errors import (
-    NoAccessError,
-)
+from portfolio.sharing.errors import NoAccessError
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError

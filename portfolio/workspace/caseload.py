@@ -23,11 +23,7 @@ from portfolio.entries import services as entries
 from portfolio.entries.errors import InvalidContentError
 from portfolio.entries.models import Item, ItemKind
 from portfolio.pip.plan import AWAITING_RECIPIENT, AgreementStatus
-from portfolio.sharing import (
-    comments,
-    grants,
-    received,
-)
+from portfolio.sharing import comments, grants, received
 from portfolio.sharing.models import GrantItemKey
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey

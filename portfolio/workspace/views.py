@@ -21,10 +21,7 @@ from portfolio.accounts.models import Role
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import services as entries
 from portfolio.entries.domains import named
-from portfolio.sharing import (
-    access,
-    connections,
-)
+from portfolio.sharing import access, connections
 from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.templating import dateformat
 from portfolio.vault import signing

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from portfolio.db import db
 from portfolio.entries.models import Item, ItemFile
-from tests.conftest import csrf_token, in_app, login, post_form
+from tests.conftest import csrf_token, in_app, login, post_form, sql_statements
 from tests.corpus import (
     BAD_UPLOADS,
     heic_with_gps,
@@ -553,3 +553,33 @@ def test_more_files_than_inputs_are_refused_before_any_cleaning(
     assert response.status_code == 400
     assert counts(app) == (0, 0, 0)
     assert owner_client.get("/portfolio/?page=²").status_code == 200
+
+
+def _item_writes(seen: list[str]) -> int:
+    return sum(1 for s in seen if s.startswith("UPDATE items"))
+
+
+def test_files_are_added_while_the_item_is_open_once(app: Flask, owner_client: FlaskClient) -> None:
+    """A record made with two files is sealed once, as it is inserted; two files added
+    later, or a change with a file, reseal it once, not once per file."""
+    two = {"photo": (io.BytesIO(jpeg()), "front.jpg"), "upload": (io.BytesIO(jpeg()), "back.jpg")}
+    with sql_statements(app) as seen:
+        made = post_multipart(owner_client, "/portfolio/certificates/new", {**CERTIFICATE, **two})
+    assert made.status_code == 302
+    assert _item_writes(seen) == 0 and counts(app) == (1, 2, 4)
+    page = owner_client.get(made.location).get_data(as_text=True)
+    assert "front.jpg" in page and "back.jpg" in page
+
+    more = {"photo": (io.BytesIO(jpeg()), "side.jpg"), "upload": (io.BytesIO(jpeg()), "top.jpg")}
+    with sql_statements(app) as seen:
+        added = post_multipart(
+            owner_client, f"{made.location}/files", more, form_page=made.location
+        )
+    assert added.status_code == 302 and _item_writes(seen) == 1 and counts(app) == (1, 4, 8)
+
+    changed = {**CERTIFICATE, "issuer": "Rode Kruis", "photo": (io.BytesIO(jpeg()), "new.jpg")}
+    with sql_statements(app) as seen:
+        edited = post_multipart(owner_client, f"{made.location}/edit", changed)
+    assert edited.status_code == 302 and _item_writes(seen) == 1 and counts(app) == (1, 5, 10)
+    page = owner_client.get(made.location).get_data(as_text=True)
+    assert "Rode Kruis" in page and all(n in page for n in ("front", "back", "side", "top", "new"))

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from portfolio.accounts.models import User
 from portfolio.db import db
 from portfolio.sharing.models import AccessEvent, Grant, GrantItemKey
-from tests.conftest import Account, in_app, login, post_form
+from tests.conftest import Account, in_app, login, post_form, sql_statements
 from tests.web.test_staff import NEW, current_code, manual_secret
 
 CODE = re.compile(r'<p class="big-code" dir="ltr" translate="no">([0-9A-Z]{4}-[0-9A-Z]{4})</p>')
@@ -266,3 +266,33 @@ def test_every_logged_action_has_words() -> None:
     from portfolio.sharing.models import Action
 
     assert set(ACTION_LABELS) == {a.value for a in Action}
+
+
+def test_the_client_page_reads_every_wrap_in_one_query(app: Flask, pair) -> None:
+    """However many items are shared, the client page asks for the grant's wraps once
+    (they come with the items), not once per item."""
+    owner, staff, _grant_url = pair
+    owner_id = in_app(
+        app, lambda: db.session.scalar(select(User.id).where(User.username == "amal"))
+    )
+
+    def wrap_queries() -> int:
+        with sql_statements(app) as seen:
+            assert staff.get(f"/clients/{owner_id}").status_code == 200
+        return sum(1 for s in seen if s.startswith("SELECT") and "grant_item_keys" in s)
+
+    few = wrap_queries()
+    for number in range(6):
+        post_form(
+            owner,
+            "/portfolio/goals/new",
+            {
+                "title": f"Leren {number}",
+                "domain": "language",
+                "term": "short",
+                "status": "planned",
+            },
+        )
+    wraps = in_app(app, lambda: db.session.scalar(select(func.count()).select_from(GrantItemKey)))
+    assert wraps >= 9
+    assert wrap_queries() == few == 1

@@ -25,14 +25,7 @@ from portfolio.sharing.errors import (
     NoAccessError,
     NotConnectedError,
 )
-from portfolio.sharing.models import (
-    AccessEvent,
-    Action,
-    CodePurpose,
-    Grant,
-    GrantItemKey,
-    Relation,
-)
+from portfolio.sharing.models import AccessEvent, Action, CodePurpose, Grant, GrantItemKey, Relation
 from portfolio.sharing.scope import Scope, default_scope
 from portfolio.vault import keys
 from portfolio.vault.envelope import SymmetricKey
