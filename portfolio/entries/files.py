@@ -187,9 +187,15 @@ def attach(
 
 
 def files_of(session: Session, item: Item, names: list[dict[str, Any]]) -> list[StoredFile]:
-    rows = session.scalars(
-        select(ItemFile).where(ItemFile.item_id == item.id).order_by(ItemFile.created_at)
-    ).all()
+    """The item's files in the order its content names them (files stored in one request
+    share a moment), then any the content does not name."""
+    order = {f.get("id"): position for position, f in enumerate(names)}
+    rows = sorted(
+        session.scalars(
+            select(ItemFile).where(ItemFile.item_id == item.id).order_by(ItemFile.created_at)
+        ).all(),
+        key=lambda row: order.get(row.id, len(order)),
+    )
     by_id = {f.get("id"): f for f in names}
     found = []
     for row in rows:

@@ -3,9 +3,9 @@ workspace, the plan, suggestions, hand-back): open this owner's live grant to th
 current user, or refuse and log the refusal where the owner reads it; open one shared
 item; write the access-log row of a read.
 
-Access-log rule: a service writes the row of what it changes (a share, a connection, an
-endorsement); the view writes the row of a read or a list, because only the view knows
-that something was shown. Refusals are logged here, once per window.
+Access-log rule (docs/architecture.md): what a recipient does through a grant is logged
+by the view, here through ``log_for_owner``; changes to consent are logged by the
+services that make them. Refusals are logged here, once per window.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """One client's shared portfolio, read-only, for the people it is shared with: the list
-by life domain, one item with its files and its feedback thread, and a regievoerder's
-verification of a certificate. Every list and read is logged for the owner; so is every
-refusal (``sharing.access``).
+by life domain, one item with its files and its feedback thread, a regievoerder's
+verification of a certificate, a suggested goal, and the hand-back to a new account.
+Every list and read is logged for the owner; so is every refusal (``sharing.access``).
 """
 
 from __future__ import annotations
