@@ -59,7 +59,7 @@ run: $(STAMP) translations fonts
 	@echo ""
 	@echo "  My Portfolio is running on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --max-requests 1000 --max-requests-jitter 100 \
+	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --max-requests 1000 --max-requests-jitter 100 \
 		--access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' --access-logfile - 'portfolio:create_app()'
 
 $(CHROMIUM):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -66,6 +67,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         PORTFOLIO_ENV=settings.env,
         TESTING=settings.env == "testing",
     )
+    if settings.env == "production":  # a forged Host header gets a 400, not a page
+        app.config["TRUSTED_HOSTS"] = [urlsplit(settings.public_url).hostname]
     app.extensions["portfolio.settings"] = settings
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     settings.blob_dir.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from portfolio.vault.kdf import KdfParams
 
@@ -49,6 +50,10 @@ class Settings:
     max_upload_bytes: int = 15 * 1024 * 1024
     trusted_proxies: int = 0
     totp_issuer: str = "Portfolio"
+    # The one address the app is reached at (scheme and host, no path): every link,
+    # QR code, issuer id and key id that leaves the app is made from it, never from the
+    # Host header of a request; production refuses requests for other hosts.
+    public_url: str = "http://127.0.0.1:5000"
     # Who signs a portfolio document for an owner with no municipality connected.
     service_name: str = "Portfolio"
     # How long the operator keeps backups; the deletion receipt tells the owner.
@@ -131,6 +136,8 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
             raise ConfigError("production needs real secrets: set " + ", ".join(missing))
         if not env_vars.get("DATABASE_URL"):
             raise ConfigError("production needs DATABASE_URL")
+        if not env_vars.get("PUBLIC_URL"):
+            raise ConfigError("production needs PUBLIC_URL (https://host of the service)")
         source: Mapping[str, str] = env_vars
     else:
         source = {
@@ -162,6 +169,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         max_upload_bytes=int(env_vars.get("MAX_UPLOAD_MB", 15)) * 1024 * 1024,
         trusted_proxies=int(env_vars.get("TRUSTED_PROXIES", 0)),
         totp_issuer=env_vars.get("TOTP_ISSUER", "Portfolio"),
+        public_url=env_vars.get("PUBLIC_URL", Settings.public_url).rstrip("/"),
         service_name=env_vars.get("SERVICE_NAME", "Portfolio"),
         backup_retention_days=int(env_vars.get("BACKUP_RETENTION_DAYS", 35)),
         source_trust_roots=(
@@ -184,5 +192,12 @@ def check(settings: Settings) -> None:
         )
     if settings.source_trust_roots is not None and not settings.source_trust_roots.is_file():
         raise ConfigError("SOURCE_TRUST_ROOTS must name a PEM file of trusted root certificates")
+    public = urlsplit(settings.public_url)
+    if public.scheme not in {"http", "https"} or not public.hostname or public.path.strip("/"):
+        raise ConfigError("PUBLIC_URL must be scheme://host[:port], without a path")
+    if public.query or public.fragment or public.username:
+        raise ConfigError("PUBLIC_URL must be scheme://host[:port], without a path")
+    if settings.env == "production" and public.scheme != "https":
+        raise ConfigError("production needs an https PUBLIC_URL")
     if settings.kdf_max_concurrent < 1:
         raise ConfigError("ARGON2_MAX_CONCURRENT must be at least 1")

@@ -10,8 +10,10 @@ import uuid
 
 from flask import Flask, g, render_template, request
 from flask import Request as FlaskRequest
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -78,6 +80,11 @@ def set_hsts(response: Response) -> Response:
 
 def render_error(code: int) -> tuple[str, int]:
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    if request_ctx.url_adapter is None:  # a host the app does not serve: no links to it
+        page = Markup("<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>").format(
+            title, title, text
+        )
+        return str(page), code
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 

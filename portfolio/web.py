@@ -9,8 +9,9 @@ them: config, vault, uploads, blobs), so no feature needs another feature's view
 from __future__ import annotations
 
 import io
+from typing import Any
 
-from flask import current_app, make_response, send_file
+from flask import current_app, make_response, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -27,6 +28,12 @@ def app_settings() -> Settings:
 
 def vault_context() -> VaultContext:
     return current_app.extensions["portfolio.vault"]  # type: ignore[no-any-return]
+
+
+def public_url_for(endpoint: str, **values: Any) -> str:
+    """An absolute URL that leaves the app (a QR code, a document, a credential): from
+    ``PUBLIC_URL``, never from the request's Host header."""
+    return app_settings().public_url + url_for(endpoint, **values)
 
 
 def blob_store() -> BlobStore:

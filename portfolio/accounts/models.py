@@ -29,6 +29,10 @@ class Municipality(Base):
     certificate_key_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     certificate_development: Mapped[bool] = mapped_column(Boolean, default=True)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a cleaned JPEG, at most 600 px
+    # The RSA key its Open Badges credentials are signed with (RS256), made when first
+    # needed; the public half as DER, the private half encrypted under an application key.
+    credential_public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    credential_key_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

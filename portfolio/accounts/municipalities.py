@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portfolio.accounts.models import Municipality
 from portfolio.db import new_id, utcnow
 from portfolio.uploads.pipeline import FileKind, UploadLimits, clean_upload
-from portfolio.vault import certificates, signing
+from portfolio.vault import certificates, credential_keys, signing
 from portfolio.vault.context import VaultContext
 
 logger = logging.getLogger(__name__)
@@ -108,3 +108,19 @@ def set_logo(session: Session, municipality: Municipality, data: bytes) -> None:
 def remove_logo(session: Session, municipality: Municipality) -> None:
     municipality.logo = None
     session.flush()
+
+
+def credential_key_of(
+    session: Session, ctx: VaultContext, municipality: Municipality
+) -> credential_keys.CredentialKey:
+    """The key its credentials are signed with, made the first time one is needed."""
+    if municipality.credential_public_key and municipality.credential_key_encrypted:
+        return credential_keys.CredentialKey(
+            municipality.credential_public_key, municipality.credential_key_encrypted
+        )
+    made = credential_keys.new_credential_key(ctx.app_keys, municipality.id)
+    municipality.credential_public_key = made.public_key
+    municipality.credential_key_encrypted = made.encrypted_private_key
+    session.flush()
+    logger.info("credential key made for municipality %s", municipality.id)
+    return made

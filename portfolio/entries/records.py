@@ -245,3 +245,11 @@ def title(spec: RecordKind, fields: Mapping[str, Any]) -> str:
         if text and not spec.single:
             return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
     return str(spec.plural)
+
+
+def is_achievement(kind: str, fields: Mapping[str, Any]) -> bool:
+    """Whether the item is something achieved that a credential may claim: a certificate,
+    or an exam result that was passed (not one failed or still waiting)."""
+    if kind == ItemKind.EXAM_RESULT.value:
+        return fields.get("result") == "passed"
+    return kind == ItemKind.CERTIFICATE.value

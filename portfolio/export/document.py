@@ -196,6 +196,19 @@ class Contents:
     def verified_count(self) -> int:
         return sum(1 for r in self.records if r.trust.is_verified)
 
+    def has(self, section: Section) -> bool:
+        """Whether a chosen part has anything to show: an empty part is left out, not
+        printed as "nothing yet"."""
+        present = {
+            Section.DOMAINS: bool(self.domains),
+            Section.LANGUAGE: self.language is not None or bool(self.exams),
+            Section.GOALS: bool(self.goals),
+            Section.CERTIFICATES: bool(self.certificates),
+            Section.EXPERIENCE: bool(self.experience),
+            Section.PIP: self.plan is not None,
+        }
+        return section in self.choice.sections and present[section]
+
 
 def _sensitive_domains(session: Session) -> set[str]:
     return set(session.scalars(select(LifeDomain.code).where(LifeDomain.sensitive.is_(True))))

@@ -23,7 +23,14 @@ from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, Revok
 from portfolio.extensions import limiter
 from portfolio.sharing import audit, endorsements
 from portfolio.sharing.models import Action
-from portfolio.web import account_key, app_settings, attachment, blob_store, vault_context
+from portfolio.web import (
+    account_key,
+    app_settings,
+    attachment,
+    blob_store,
+    public_url_for,
+    vault_context,
+)
 
 DOCUMENT_RATE = "20 per hour"  # per account: each one decrypts, renders and signs
 
@@ -47,65 +54,76 @@ def choose_audience() -> str | Response:
 @roles(Role.OWNER)
 def new_document(audience: str) -> str | Response:
     try:
-        chosen_audience = Audience(audience)
+        chosen = Audience(audience)
     except ValueError:
         return redirect(url_for("export.choose_audience"))
-    key = current_user_key()
-    found = document.candidates(dbs(), current_user.id, key)
-    form = DocumentForm()
-    form.items.choices = [(c.item.id, c.title) for c in found]
-    if request.method == "GET":
-        form.audience.data = chosen_audience.value
-        form.sections.data = sorted(document.DEFAULT_SECTIONS[chosen_audience])
-        form.items.data = sorted(document.default_items(found))
-        form.language.data = _default_language()
+    found = document.candidates(dbs(), current_user.id, current_user_key())
+    form = _document_form(chosen, found)
     if form.validate_on_submit():
-        choice = Choice(
-            audience=Audience(form.audience.data or chosen_audience.value),
-            sections=frozenset(Section(s) for s in form.sections.data),
-            items=frozenset(form.items.data or []),
-            second_language=None if form.language.data == DUTCH_ONLY else form.language.data,
-            shown_name=form.shown_name.data.strip(),
-            name_on_verification_page=bool(form.name_on_page.data),
-            include_sensitive_domains=bool(form.include_sensitive.data),
-        )
-        now = utcnow()
-        made = issued.issue(
-            dbs(),
-            vault_context(),
-            current_user,
-            key,
-            blob_store(),
-            choice,
-            base_url=request.url_root,
-            verify_url=url_for("verify.document", document_id="DOCUMENT", _external=True),
-            service_name=app_settings().service_name,
-            now=now,
-        )
-        audit.record(
-            dbs(),
-            actor=current_user,
-            owner_id=current_user.id,
-            action=Action.EXPORT,
-            object_type="document",
-            object_id=made.document.id,
-        )
-        db.session.commit()
-        return attachment(
-            made.pdf, "application/pdf", f"portfolio-{issued.shown_id(made.document.id)}.pdf"
-        )
+        return _issue(_choice_of(form, chosen))
     by_section: dict[str, list[document.Candidate]] = {}
     for candidate in found:
         by_section.setdefault(candidate.section.value, []).append(candidate)
     return render_template(
         "export/new.html",
         form=form,
-        audience=chosen_audience,
-        audience_label=document.AUDIENCE_LABELS[chosen_audience],
+        audience=chosen,
+        audience_label=document.AUDIENCE_LABELS[chosen],
         by_section=by_section,
         sensitive={c.item.id for c in found if c.sensitive},
         section_labels=document.SECTION_LABELS,
     )
+
+
+def _document_form(chosen: Audience, found: list[document.Candidate]) -> DocumentForm:
+    form = DocumentForm()
+    form.items.choices = [(c.item.id, c.title) for c in found]
+    if request.method == "GET":
+        form.audience.data = chosen.value
+        form.sections.data = sorted(document.DEFAULT_SECTIONS[chosen])
+        form.items.data = sorted(document.default_items(found))
+        form.language.data = _default_language()
+    return form
+
+
+def _choice_of(form: DocumentForm, chosen: Audience) -> Choice:
+    return Choice(
+        audience=Audience(form.audience.data or chosen.value),
+        sections=frozenset(Section(s) for s in form.sections.data),
+        items=frozenset(form.items.data or []),
+        second_language=None if form.language.data == DUTCH_ONLY else form.language.data,
+        shown_name=form.shown_name.data.strip(),
+        name_on_verification_page=bool(form.name_on_page.data),
+        include_sensitive_domains=bool(form.include_sensitive.data),
+    )
+
+
+def _issue(choice: Choice) -> Response:
+    """Make, sign and hand over the document; only its hash stays, and the owner's log
+    says it was made."""
+    made = issued.issue(
+        dbs(),
+        vault_context(),
+        current_user,
+        current_user_key(),
+        blob_store(),
+        choice,
+        public_url=app_settings().public_url,
+        verify_url=public_url_for("verify.document", document_id="DOCUMENT"),
+        service_name=app_settings().service_name,
+        now=utcnow(),
+    )
+    audit.record(
+        dbs(),
+        actor=current_user,
+        owner_id=current_user.id,
+        action=Action.EXPORT,
+        object_type="document",
+        object_id=made.document.id,
+    )
+    db.session.commit()
+    name = f"portfolio-{issued.shown_id(made.document.id)}.pdf"
+    return attachment(made.pdf, "application/pdf", name)
 
 
 @bp.route("/documents")
@@ -147,22 +165,25 @@ def revoke(document_id: str) -> Response:
 @bp.route("/items/<item_id>/credentials/<endorsement_id>")
 @roles(Role.OWNER)
 def credential(item_id: str, endorsement_id: str) -> Response:
-    """A holding endorsement of the owner's item, as an Open Badges 3.0 credential."""
+    """A holding endorsement of the owner's achievement, as an Open Badges 3.0 credential:
+    the same bytes as in a portfolio document."""
     try:
         item = entries.get_item(dbs(), current_user.id, item_id)
     except ItemNotFoundError:
         abort(404)
     item_key, data = entries.open_item(item, current_user_key())
+    fields = records.split(data)[0]
     found = [
         v
         for v in endorsements.shown(dbs(), item, item_key, data)
         if v.endorsement.id == endorsement_id and v.holds
     ]
     org = dbs().get(Municipality, found[0].endorsement.municipality_id) if found else None
-    if not found or org is None:
+    if not found or org is None or not records.is_achievement(item.kind, fields):
         abort(404)
-    record = document.Record(item, records.split(data)[0], document.Trust(found))
+    record = document.Record(item, fields, document.Trust(found))
     token = issued.credential_token(
-        vault_context(), org, issued.endorsed(record, found[0], None), request.url_root
+        dbs(), vault_context(), org, issued.endorsed(record, found[0]), app_settings().public_url
     )
+    db.session.commit()  # a credential key made for this first credential is kept
     return attachment(token.encode(), credentials.MEDIA_TYPE, f"credential-{endorsement_id}.jwt")

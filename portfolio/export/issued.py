@@ -32,7 +32,7 @@ from portfolio.export.errors import DocumentNotFoundError
 from portfolio.export.models import IssuedDocument, ServiceCertificate
 from portfolio.sharing.endorsements import Verified
 from portfolio.sharing.models import Connection
-from portfolio.vault import certificates, signing
+from portfolio.vault import certificates, credential_keys
 from portfolio.vault.context import VaultContext
 from portfolio.vault.envelope import SymmetricKey
 
@@ -128,21 +128,24 @@ def signer_for(
 
 
 def attachments(
-    session: Session, contents: Contents, ctx: VaultContext, base_url: str
+    session: Session, contents: Contents, ctx: VaultContext, public_url: str
 ) -> list[pdf.Attachment]:
-    """Each holding endorsement of the chosen items, as a signed credential (each
-    municipality's key opened once)."""
+    """Each holding endorsement of an achievement among the chosen items, as a signed
+    credential (each municipality's key opened once). A failed exam is verified, but it
+    is not an achievement: no credential."""
     by_org: dict[str, list[credentials.Endorsed]] = {}
     for record in contents.records:
+        if not records.is_achievement(record.item.kind, record.fields):
+            continue
         for verified in record.trust.holding:
-            one = endorsed(record, verified, contents.choice.shown_name)
+            one = endorsed(record, verified)
             by_org.setdefault(one.municipality_id, []).append(one)
     found = []
     for org_id, of_org in by_org.items():
         org = session.get(Municipality, org_id)
         if org is None:
             continue
-        tokens = credential_tokens(ctx, org, of_org, base_url)
+        tokens = credential_tokens(session, ctx, org, of_org, public_url)
         for one, token in zip(of_org, tokens, strict=True):
             found.append(
                 pdf.Attachment(
@@ -155,7 +158,7 @@ def attachments(
     return found
 
 
-def endorsed(record: Record, verified: Verified, holder: str | None) -> credentials.Endorsed:
+def endorsed(record: Record, verified: Verified) -> credentials.Endorsed:
     fields = record.fields
     spec = records.BY_KIND[ItemKind(record.item.kind)]
     return credentials.Endorsed(
@@ -167,23 +170,31 @@ def endorsed(record: Record, verified: Verified, holder: str | None) -> credenti
         municipality_name=verified.municipality_name,
         endorser_name=verified.endorser_name,
         verified_on=verified.day,
-        holder_name=holder,
     )
 
 
 def credential_token(
-    ctx: VaultContext, org: Municipality, endorsed: credentials.Endorsed, base_url: str
+    session: Session,
+    ctx: VaultContext,
+    org: Municipality,
+    endorsed: credentials.Endorsed,
+    public_url: str,
 ) -> str:
     """One credential; ``credential_tokens`` for several (the key is opened once)."""
-    return credential_tokens(ctx, org, [endorsed], base_url)[0]
+    return credential_tokens(session, ctx, org, [endorsed], public_url)[0]
 
 
 def credential_tokens(
-    ctx: VaultContext, org: Municipality, said: Sequence[credentials.Endorsed], base_url: str
+    session: Session,
+    ctx: VaultContext,
+    org: Municipality,
+    said: Sequence[credentials.Endorsed],
+    public_url: str,
 ) -> list[str]:
-    private = signing.load_org_private_key(ctx.app_keys, org.signing_key, org.id)
-    kid = credentials.issuer_id(base_url, org.id) + "#key-1"
-    return [credentials.sign(private, credentials.credential(e, base_url), kid) for e in said]
+    key = municipalities.credential_key_of(session, ctx, org)
+    private = credential_keys.load_private_key(ctx.app_keys, key, org.id)
+    kid = credentials.key_id(public_url, org.id, key.public_key)
+    return [credentials.sign(private, credentials.credential(e, public_url), kid) for e in said]
 
 
 def issue(
@@ -194,7 +205,7 @@ def issue(
     store: BlobStore,
     choice: Choice,
     *,
-    base_url: str,
+    public_url: str,
     verify_url: str,
     service_name: str,
     now: datetime,
@@ -208,7 +219,7 @@ def issue(
         verify_url.replace("DOCUMENT", document_id),
         signer.municipality.logo if signer.municipality else None,
     )
-    unsigned = pdf.render(contents, identity, attachments(session, contents, ctx, base_url))
+    unsigned = pdf.render(contents, identity, attachments(session, contents, ctx, public_url))
     key, certificate = certificates.load(ctx.app_keys, signer.org_id, signer.certificate)
     signed = pades.sign(unsigned, key, certificate, reason=f"Portfolio {identity.document_id}")
     document = IssuedDocument(
@@ -269,6 +280,26 @@ def revoke_all(session: Session, owner_id: str, now: datetime, reason: str) -> i
 
 def find(session: Session, document_id: str) -> IssuedDocument | None:
     return session.get(IssuedDocument, document_id)
+
+
+def fingerprint(sha256_hex: str) -> str:
+    """A certificate's SHA-256 as people compare it: pairs of hex digits."""
+    digits = sha256_hex.upper()
+    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+def signing_certificate(session: Session, document: IssuedDocument) -> bytes | None:
+    """The DER certificate that signed the document, while its issuer still has it (a
+    municipality may have replaced its certificate since); None otherwise."""
+    if document.municipality_id:
+        org = session.get(Municipality, document.municipality_id)
+        der = org.certificate if org else None
+    else:
+        service = session.get(ServiceCertificate, SERVICE)
+        der = service.certificate if service else None
+    if der is None or hashlib.sha256(der).hexdigest() != document.certificate_sha256:
+        return None
+    return der
 
 
 def check(document: IssuedDocument, data: bytes) -> Verdict:

@@ -183,8 +183,6 @@ def _language(doc: Document, contents: Contents) -> None:
 
 def _goals(doc: Document, contents: Contents) -> None:
     doc.heading(words.GOALS_HEADING)
-    if not contents.goals:
-        doc.pair(doc.labels.both(words.NOTHING), size=10, colour=MUTED)
     for item, goal in contents.goals:
         doc.write_line(goal.title, size=11, bold=True, colour=GOOD)
         if goal.steps:
@@ -202,7 +200,6 @@ def _plan(doc: Document, contents: Contents) -> None:
     doc.heading(words.PIP_HEADING)
     version = contents.plan
     if version is None:
-        doc.pair(doc.labels.both(words.NOTHING), size=10, colour=MUTED)
         return
     doc.pair(doc.labels.both(words.PIP_VERSION, number=version.number), size=10, colour=MUTED)
     plan = version.content.plan
@@ -275,7 +272,7 @@ def compose(
     _cover(doc, contents)
     doc.add_page()
     for section, renderer in RENDERERS:
-        if section in contents.choice.sections:
+        if contents.has(section):
             renderer(doc, contents)
     for attachment in attachments:
         doc.embed_file(

@@ -110,16 +110,12 @@ def record_block(
 
 def certificates_section(doc: Document, contents: Contents) -> None:
     doc.heading(words.CERTIFICATES_HEADING)
-    if not contents.certificates:
-        doc.pair(doc.labels.both(words.NOTHING), size=10, colour=MUTED)
     for record in contents.certificates:
         record_block(doc, record, CERTIFICATE_FIELDS, title=str(record.fields.get("title") or ""))
 
 
 def experience_section(doc: Document, contents: Contents) -> None:
     doc.heading(words.EXPERIENCE_HEADING)
-    if not contents.experience:
-        doc.pair(doc.labels.both(words.NOTHING), size=10, colour=MUTED)
     for record in contents.experience:
         f = record.fields
         if doc.get_y() > doc.h - 60:

@@ -1,6 +1,6 @@
 """The owner's item page, as sharing draws its parts (registered with ``entries.panels``
-at the composition root): the verifications of a certificate and the link to the
-feedback threads on the item."""
+at the composition root): the verifications of a certificate (with the credential to
+download, for an achievement) and the link to the feedback threads on the item."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portfolio.db import utcnow
+from portfolio.entries import records
 from portfolio.entries.models import Item
 from portfolio.sharing import comments, endorsements
 from portfolio.vault.envelope import SymmetricKey
@@ -22,7 +23,12 @@ def verification(
     verified = endorsements.shown(session, item, item_key, data)
     if not verified:
         return None
-    html = render_template("sharing/_verified_panel.html", verified=verified, item=item)
+    achieved = records.is_achievement(item.kind, records.split(data)[0])
+    html = render_template(
+        "sharing/_verified_panel.html",
+        verified=verified,
+        credential_item=item if achieved else None,
+    )
     return Markup(html)  # noqa: S704  (a rendered template: escaped by Jinja)
 
 

@@ -9,6 +9,10 @@ signed with (a JWK), so that a verifier's own software can check them.
 
 from __future__ import annotations
 
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -21,11 +25,15 @@ from portfolio.export.document import AUDIENCE_LABELS, Audience
 from portfolio.export.forms import LookupForm, UploadForm
 from portfolio.export.models import IssuedDocument
 from portfolio.extensions import limiter
+from portfolio.vault import credential_keys
 from portfolio.verify import bp
+from portfolio.web import app_settings, attachment
 
 LOOK_RATE = "60 per minute;600 per hour"
 UPLOAD_RATE = "10 per minute;100 per hour"
 PDF_MAGIC = b"%PDF-"
+# Controlled Identifiers 1.0: verificationMethod, assertionMethod, JsonWebKey, publicKeyJwk.
+CID_CONTEXT = "https://www.w3.org/ns/cid/v1"
 
 
 def _audience(document: IssuedDocument) -> object:
@@ -76,6 +84,8 @@ def document(document_id: str) -> str | Response:
         "verify/document.html",
         document=found,
         shown_id=issued.shown_id(found.id),
+        fingerprint=issued.fingerprint(found.certificate_sha256),
+        certificate_known=issued.signing_certificate(dbs(), found) is not None,
         audience=_audience(found),
         form=form,
         verdict=verdict,
@@ -83,31 +93,96 @@ def document(document_id: str) -> str | Response:
     )
 
 
+@bp.route("/verify/<document_id>/certificate.pem")
+@limiter.limit(LOOK_RATE)
+@public
+def certificate(document_id: str) -> Response:
+    """The certificate the document was signed with, to check its signature in any PDF
+    reader (only while the issuer still has it)."""
+    parsed = issued.parse_id(document_id)
+    found = issued.find(dbs(), parsed) if parsed else None
+    der = issued.signing_certificate(dbs(), found) if found else None
+    if der is None:
+        abort(404)
+    pem = x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
+    response = attachment(pem, "application/x-pem-file", f"certificate-{parsed}.pem")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _issuer(municipality_id: str) -> Municipality:
+    org = dbs().get(Municipality, municipality_id) if len(municipality_id) <= 32 else None
+    if org is None:
+        abort(404)
+    return org
+
+
+def _public_json(data: dict[str, Any]) -> Response:
+    response = jsonify(data)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @bp.route("/issuers/<municipality_id>")
 @limiter.limit(LOOK_RATE)
 @public
 def issuer(municipality_id: str) -> Response:
-    org = dbs().get(Municipality, municipality_id) if len(municipality_id) <= 32 else None
-    if org is None:
-        abort(404)
-    profile_id = credentials.issuer_id(request.url_root, org.id)
-    response = jsonify(
+    """The issuer's Open Badges Profile: who it is, the key its credentials are signed
+    with (``assertionMethod``; the ``kid`` of every credential) and the key of its
+    endorsement statements (in the data export)."""
+    org = _issuer(municipality_id)
+    public_url = app_settings().public_url
+    profile_id = credentials.issuer_id(public_url, org.id)
+    methods = []
+    if org.credential_public_key:
+        kid = credentials.key_id(public_url, org.id, org.credential_public_key)
+        methods.append(
+            _method(kid, profile_id, credentials.public_jwk(org.credential_public_key, kid))
+        )
+    endorsement_kid = profile_id + "#endorsement-key"
+    methods.append(
+        _method(
+            endorsement_kid,
+            profile_id,
+            endorsement_jwk(org.signing_public_key, endorsement_kid),
+        )
+    )
+    return _public_json(
         {
-            "@context": list(credentials.CONTEXTS),
+            "@context": [*credentials.CONTEXTS, CID_CONTEXT],
             "id": profile_id,
             "type": ["Profile"],
             "name": org.name,
-            "verificationMethod": [
-                {
-                    "id": profile_id + "#key-1",
-                    "type": "JsonWebKey",
-                    "controller": profile_id,
-                    "publicKeyJwk": credentials.public_jwk(
-                        org.signing_public_key, profile_id + "#key-1"
-                    ),
-                }
-            ],
+            "verificationMethod": methods,
+            "assertionMethod": [m["id"] for m in methods[:-1]],
         }
     )
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+
+
+@bp.route("/issuers/<municipality_id>/keys/<name>")
+@limiter.limit(LOOK_RATE)
+@public
+def issuer_key(municipality_id: str, name: str) -> Response:
+    """What a credential's ``kid`` dereferences to: the bare public JWK (OB 3.0 §8.2)."""
+    org = _issuer(municipality_id)
+    key = org.credential_public_key
+    if not key or credential_keys.thumbprint(key) != name:
+        abort(404)
+    kid = credentials.key_id(app_settings().public_url, org.id, key)
+    return _public_json(credentials.public_jwk(key, kid))
+
+
+def _method(kid: str, controller: str, jwk: dict[str, str]) -> dict[str, Any]:
+    return {"id": kid, "type": "JsonWebKey", "controller": controller, "publicKeyJwk": jwk}
+
+
+def endorsement_jwk(public_key: bytes, kid: str) -> dict[str, str]:
+    """The Ed25519 key of the municipality's endorsement statements, as a JWK."""
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": credentials.b64url(public_key),
+        "kid": kid,
+        "use": "sig",
+        "alg": "EdDSA",
+    }

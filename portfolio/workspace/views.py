@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import segno
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext, to_user_timezone
 from flask_login import current_user
@@ -25,6 +25,7 @@ from portfolio.sharing import access, connections
 from portfolio.sharing.models import CodePurpose, Relation
 from portfolio.templating import dateformat
 from portfolio.vault import signing
+from portfolio.web import public_url_for
 from portfolio.workspace import bp
 from portfolio.workspace.caseload import CaseRow, caseload_rows, sort_rows
 
@@ -109,7 +110,7 @@ def connect_code() -> str:
             dbs(), current_user, CodePurpose.STAFF, Relation.REGIEVOERDER, utcnow()
         )
         db.session.commit()
-        link = url_for("sharing.connect", code=code, _external=True)
+        link = public_url_for("sharing.connect", code=code)
         qr_svg = Markup(  # noqa: S704  (SVG we generated from our own URL)
             segno.make(link, error="m").svg_inline(
                 border=4, dark="#000", light="#fff", omitsize=True

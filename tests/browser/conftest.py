@@ -62,9 +62,13 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 @pytest.fixture(scope="session")
 def base_url(live_app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    # The app's own address (PUBLIC_URL): links and QR codes lead to this server.
+    settings = live_app.extensions["portfolio.settings"]
+    live_app.extensions["portfolio.settings"] = settings.with_overrides(public_url=url)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield url
     server.shutdown()
 
 

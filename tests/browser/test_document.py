@@ -98,7 +98,7 @@ def test_export_for_an_employer_and_verify_it(
     verifier.locator("main form.stack button[type=submit]").click()
     expect(verifier.locator(".callout.success")).to_have_count(0)
     expect(verifier.locator(".callout[role=status]")).to_be_visible()
-    status_before = verifier.locator("main dl strong").first.inner_text()
+    status_before = verifier.locator("main dl dd").first.inner_text()
 
     owner.goto(base_url + "/documents")
     _axe(owner, "documents", lang)
@@ -113,4 +113,4 @@ def test_export_for_an_employer_and_verify_it(
     expect(owner.locator("html")).to_have_attribute("lang", lang)  # still their language
     _axe(owner, "deleted", lang)
     verifier.goto(link)
-    expect(verifier.locator("main dl strong").first).not_to_have_text(status_before)
+    expect(verifier.locator("main dl dd").first).not_to_have_text(status_before)

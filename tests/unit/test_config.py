@@ -19,6 +19,7 @@ PRODUCTION = {
     "PORTFOLIO_APP_KEYS": f"a1:{KEY}",
     "DATABASE_URL": "postgresql+psycopg://db/portfolio",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "PUBLIC_URL": "https://portfolio.example.nl",
 }
 
 
@@ -39,7 +40,8 @@ def test_development_generates_secrets_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "PORTFOLIO_PEPPERS", "PORTFOLIO_APP_KEYS", "DATABASE_URL"]
+    "missing",
+    ["SECRET_KEY", "PORTFOLIO_PEPPERS", "PORTFOLIO_APP_KEYS", "DATABASE_URL", "PUBLIC_URL"],
 )
 def test_production_refuses_without_secrets(missing: str, tmp_path: Path) -> None:
     env = {**PRODUCTION, "PORTFOLIO_INSTANCE_DIR": str(tmp_path)}
@@ -74,3 +76,29 @@ def test_keyring_parse_errors(value: str) -> None:
 def test_unknown_environment() -> None:
     with pytest.raises(ConfigError):
         from_env({"PORTFOLIO_ENV": "staging"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "portfolio.example.nl",
+        "ftp://portfolio.example.nl",
+        "https://",
+        "https://portfolio.example.nl/app",
+        "https://portfolio.example.nl/?x=1",
+        "https://user@portfolio.example.nl",
+    ],
+)
+def test_public_url_is_one_site_root(url: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        from_env({"PORTFOLIO_INSTANCE_DIR": str(tmp_path), "PUBLIC_URL": url})
+
+
+def test_production_public_url_is_https(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "PORTFOLIO_INSTANCE_DIR": str(tmp_path)}
+    assert from_env(env).public_url == "https://portfolio.example.nl"
+    assert from_env({**env, "PUBLIC_URL": "https://portfolio.example.nl/"}).public_url == (
+        "https://portfolio.example.nl"
+    )
+    with pytest.raises(ConfigError, match="https"):
+        from_env({**env, "PUBLIC_URL": "http://portfolio.example.nl"})

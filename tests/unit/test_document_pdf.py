@@ -183,3 +183,34 @@ def test_pages_render_and_the_code_reads_back(app: Flask, second, tmp_path: Path
         Path(keep).mkdir(parents=True, exist_ok=True)
         for page in pages:
             (Path(keep) / f"{second}-{page.name}").write_bytes(page.read_bytes())
+
+
+def test_a_chosen_part_with_nothing_in_it_is_left_out(app: Flask) -> None:
+    """A reader sees no empty headings ("Goals achieved: nothing yet")."""
+    full = contents(None, OWN_WORDS["en"])
+    empty = Contents(
+        Choice(
+            Audience.EMPLOYER,
+            frozenset(Section),
+            frozenset(),
+            None,
+            "Amal Haddad",
+            False,
+        ),
+        date(2026, 5, 12),
+        certificates=full.certificates,
+    )
+    with app.test_request_context():
+        text = "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pdf.render(empty, IDENTITY))).pages
+        )
+    assert "Certificaten en diploma's" in text
+    for heading in (
+        "Behaalde doelen",
+        "Werk en vrijwilligerswerk",
+        "Persoonlijk plan (PIP)",
+        "Samenvatting per leefgebied",
+        "Nederlandse taal",
+    ):
+        assert heading not in text, heading
+    assert "Nog niets" not in text

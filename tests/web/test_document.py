@@ -6,11 +6,16 @@ issued file from a changed one and shows a revoked one as revoked."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from flask import Flask
 from flask.testing import FlaskClient
 from jwcrypto import jwk, jws
@@ -24,8 +29,11 @@ from portfolio.export import pades
 from portfolio.export.document import DEFAULT_SECTIONS, Audience
 from portfolio.export.models import IssuedDocument
 from portfolio.sharing.models import Endorsement
-from tests.conftest import in_app, login, post_form
+from tests.conftest import CSRF_RE, in_app, login, post_form
+from tests.unit.test_credentials import schema_errors
 from tests.web.test_feedback import pair  # noqa: F401  (fixture)
+from tests.web.test_records import EXAM, post_multipart
+from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
 
 EMPLOYER = {
     "audience": "employer",
@@ -87,6 +95,8 @@ def verified(pair):  # noqa: F811
     item_url = f"/clients/{owner_id}/items/{cert_id}"
     assert post_form(staff, f"{item_url}/verify", {}, item_url).status_code == 302
     done_goal(owner)
+    levels = {"skill_reading": "A2", "skill_speaking": "A1", "target": "B1"}
+    assert post_form(owner, "/progress/language/new", levels).status_code == 302
     return owner, staff, owner_id, cert_id
 
 
@@ -165,8 +175,9 @@ def test_municipality_document_has_the_plan_and_the_domains(app: Flask, verified
     )
     assert response.status_code == 200
     text = text_of(response.data)
-    for heading in HEADINGS.values():
-        assert heading in text, heading
+    for section, heading in HEADINGS.items():
+        # No plan was agreed yet: a chosen part with nothing in it is left out.
+        assert (heading in text) == (section != "pip"), heading
 
 
 def test_only_the_owners_chosen_items_go_in(app: Flask, verified, make_owner) -> None:
@@ -277,4 +288,139 @@ def test_each_audience_gets_its_default_parts(app: Flask, verified, audience: st
     data = {**EMPLOYER, "audience": audience, "sections": sections}
     text = text_of(make_document(owner, data, audience=audience).data)
     for section, heading in HEADINGS.items():
-        assert (heading in text) == (section in sections), (audience, section)
+        shown = section in sections and section != "pip"  # no plan agreed yet: left out
+        assert (heading in text) == shown, (audience, section)
+
+
+def _attached_tokens(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [contents[0].decode() for contents in reader.attachments.values()]
+
+
+def _jose(token: str) -> tuple[dict, dict]:
+    header, payload, _signature = token.split(".")
+    return tuple(json.loads(base64.urlsafe_b64decode(p + "==")) for p in (header, payload))
+
+
+def test_credentials_follow_open_badges_3_and_their_kid_resolves(app: Flask, verified) -> None:
+    owner, _staff, _owner_id, cert_id = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    header, payload = _jose(token)
+    assert header == {"alg": "RS256", "typ": "JWT", "kid": header["kid"]}
+    visitor = app.test_client()
+    published = visitor.get(urlsplit(header["kid"]).path)
+    assert published.status_code == 200 and published.headers["Content-Type"] == "application/json"
+    key = published.get_json()
+    assert "d" not in key and key["kid"] == header["kid"] and key["kty"] == "RSA"
+    signed = jws.JWS()
+    signed.deserialize(token)
+    signed.verify(jwk.JWK(**key), alg="RS256")  # jwcrypto, with the key the kid names
+
+    vc = {k: v for k, v in payload.items() if k not in ("iss", "jti", "nbf", "sub")}
+    assert schema_errors(vc, "ob_v3p0_achievementcredential_schema.json") == []
+    assert schema_errors(vc, "vc2_verifiable-credential-schema.json") == []
+    assert (payload["iss"], payload["jti"], payload["sub"]) == (
+        vc["issuer"]["id"],
+        vc["id"],
+        vc["credentialSubject"]["id"],
+    )
+    profile = visitor.get(urlsplit(payload["iss"]).path).get_json()
+    assert profile["id"] == payload["iss"] and profile["assertionMethod"] == [header["kid"]]
+    assert schema_errors(profile, "ob_v3p0_profile_schema.json") == []
+    assert visitor.get(urlsplit(header["kid"]).path + "x").status_code == 404
+
+    endorsement = in_app(app, lambda: db.session.scalar(select(Endorsement.id)))
+    download = owner.get(f"/items/{cert_id}/credentials/{endorsement}")
+    assert download.data.decode() == token  # one credential: the same bytes everywhere
+
+
+def test_a_forged_host_changes_nothing_in_a_document_or_a_credential(app: Flask, verified) -> None:
+    owner, _staff, _owner_id, cert_id = verified
+    public = app.extensions["portfolio.settings"].public_url
+    data = {**EMPLOYER, "items": checked_items(owner)}
+    for (_domain, path, name), cookie in list(owner._cookies.items()):  # the same browser
+        owner.set_cookie(name, cookie.value, domain="evil.example", path=path)
+    page = owner.get("/documents/new/employer", base_url="https://evil.example")
+    found = CSRF_RE.search(page.get_data(as_text=True))
+    token = found.group(1) or found.group(2)
+    response = owner.post(
+        "/documents/new/employer",
+        data={"csrf_token": token, **data},
+        base_url="https://evil.example",
+    )
+    assert response.status_code == 200
+    text = text_of(response.data)
+    assert "evil.example" not in text and f"{public}/verify/" in text
+    [credential] = _attached_tokens(response.data)
+    header, payload = _jose(credential)
+    assert header["kid"].startswith(public + "/issuers/")
+    assert payload["iss"].startswith(public + "/issuers/") and "evil" not in json.dumps(payload)
+    endorsement = in_app(app, lambda: db.session.scalar(select(Endorsement.id)))
+    download = owner.get(
+        f"/items/{cert_id}/credentials/{endorsement}", base_url="https://evil.example"
+    )
+    assert download.data.decode() == credential
+    profile = app.test_client().get(urlsplit(payload["iss"]).path, base_url="https://evil.example")
+    assert "evil.example" not in profile.get_data(as_text=True)
+
+
+def test_a_failed_exam_is_verified_but_never_issued_as_an_achievement(
+    app: Flask, make_owner, make_staff
+) -> None:
+    owner = owner_with_items(app, make_owner)
+    exams = {
+        result: post_multipart(
+            owner, "/portfolio/exams/new", {**EXAM, "result": result, "component": component}
+        ).location.rsplit("/", 1)[1]
+        for result, component in (("passed", "reading"), ("failed", "speaking"))
+    }
+    staff = staff_client(app, make_staff("sanne"))
+    share(
+        owner,
+        connect(owner, new_code(staff)),
+        {**SHARE, "kinds": ["goal", "exam_result"], "may_verify": "y"},
+    )
+    owner_id = in_app(app, lambda: db.session.scalar(select(Item.owner_id).limit(1)))
+    for item_id in exams.values():
+        item_url = f"/clients/{owner_id}/items/{item_id}"
+        assert post_form(staff, f"{item_url}/verify", {}, item_url).status_code == 302
+    document = make_document(owner, EMPLOYER)
+    assert document.status_code == 200
+    [token] = _attached_tokens(document.data)
+    assert _jose(token)[1]["credentialSubject"]["result"][0]["status"] == "Completed"
+    failed_page = owner.get(f"/portfolio/exams/{exams['failed']}").get_data(as_text=True)
+    assert "Verified by" in failed_page and "/credentials/" not in failed_page
+    passed_page = owner.get(f"/portfolio/exams/{exams['passed']}").get_data(as_text=True)
+    assert "/credentials/" in passed_page
+
+    def failed_endorsement() -> str:
+        return db.session.scalar(
+            select(Endorsement.id).where(Endorsement.item_id == exams["failed"])
+        )
+
+    endorsement = in_app(app, failed_endorsement)
+    assert owner.get(f"/items/{exams['failed']}/credentials/{endorsement}").status_code == 404
+
+
+def test_the_verification_page_never_contradicts_itself_and_names_the_certificate(
+    app: Flask, verified
+) -> None:
+    owner, *_ = verified
+    data = make_document(owner, EMPLOYER).data
+    number = document_id(data)
+    visitor = app.test_client()
+    changed = bytearray(data)
+    changed[len(changed) // 2] ^= 0x01
+    page = post_form(
+        visitor, f"/verify/{number}", {"document": (io.BytesIO(bytes(changed)), "p.pdf")}
+    ).get_data(as_text=True)
+    assert "Not valid" in page and "Valid," not in page and "Valid:" not in page
+    org = in_app(app, lambda: db.session.scalars(select(Municipality)).one())
+    fingerprint = ":".join(re.findall("..", hashlib.sha256(org.certificate).hexdigest().upper()))
+    assert fingerprint in page
+    pem = visitor.get(f"/verify/{number}/certificate.pem")
+    assert pem.status_code == 200 and pem.data.startswith(b"-----BEGIN CERTIFICATE-----")
+    certificate = x509.load_pem_x509_certificate(pem.data).public_bytes(serialization.Encoding.DER)
+    check = pades.check(data, certificate)  # anyone can check the signature with it
+    assert check is not None and check.intact and check.valid
+    assert visitor.get("/verify/0000000000000000/certificate.pem").status_code == 404

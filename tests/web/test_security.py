@@ -35,8 +35,26 @@ def test_headers_on_every_page(client: FlaskClient) -> None:
 
 def test_hsts_in_production(app_factory) -> None:
     strong = KdfParams.production()
-    app = app_factory(env="production", kdf=strong, kdf_floor=strong)
+    app = app_factory(
+        env="production", kdf=strong, kdf_floor=strong, public_url="https://localhost"
+    )
     assert "max-age=" in app.test_client().get("/").headers["Strict-Transport-Security"]
+
+
+def test_production_answers_only_for_its_own_host(app_factory) -> None:
+    """A forged Host header gets a 400 in production, never a page with links to it."""
+    strong = KdfParams.production()
+    app = app_factory(
+        env="production", kdf=strong, kdf_floor=strong, public_url="https://portfolio.example.nl"
+    )
+    client = app.test_client()
+    assert client.get("/login", base_url="https://portfolio.example.nl").status_code == 200
+    forged = client.get("/login", base_url="https://evil.example")
+    assert forged.status_code == 400 and "evil.example" not in forged.get_data(as_text=True)
+    other = client.get(
+        "/login", headers={"Host": "evil.example"}, base_url="https://portfolio.example.nl"
+    )
+    assert other.status_code == 400
 
 
 def test_authenticated_pages_not_stored(client: FlaskClient, make_owner) -> None:
