@@ -173,7 +173,8 @@ def _connect_features(app: Flask) -> None:
     """The composition root of the features: lower packages offer registries, higher ones
     fill them here, so that no package imports one above it.
 
-    - sharing keeps grant wraps in step with item writes (entries does not import it);
+    - sharing keeps grant wraps in step with item writes (entries does not import it),
+      and export sets the status bit of credentials whose item changed;
     - sharing draws the feedback and verification panels of the owner's item pages;
     - the plan and progress present their kinds to the people they are shared with;
     - progress draws the radar chart the home page shows;
@@ -181,6 +182,7 @@ def _connect_features(app: Flask) -> None:
       by recipients at the start of the owner's request.
     """
     from portfolio.entries import observers, panels
+    from portfolio.export import status
     from portfolio.pip.present import PRESENTERS as PLAN_PRESENTERS
     from portfolio.progress.charts import radar_chart
     from portfolio.progress.present import PRESENTERS as PROGRESS_PRESENTERS
@@ -189,6 +191,7 @@ def _connect_features(app: Flask) -> None:
     from portfolio.sharing.grants import sync_item
 
     observers.register(sync_item)
+    observers.register(status.after_item_written)
     panels.register(sharing_panels.verification)
     panels.register(sharing_panels.feedback)
     for kind, presenter in {**PLAN_PRESENTERS, **PROGRESS_PRESENTERS}.items():

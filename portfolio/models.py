@@ -2,7 +2,7 @@
 
 from portfolio.accounts.models import AuthSession, Municipality, User
 from portfolio.entries.models import Item, ItemFile, LifeDomain
-from portfolio.export.models import IssuedDocument, ServiceCertificate
+from portfolio.export.models import CredentialStatus, IssuedDocument, ServiceCertificate
 from portfolio.sharing.models import (
     AccessEvent,
     AccessLogRetention,
@@ -21,6 +21,7 @@ __all__ = [
     "AuthSession",
     "Comment",
     "ConnectCode",
+    "CredentialStatus",
     "Connection",
     "Endorsement",
     "Grant",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from portfolio.blobs import BlobStore
 from portfolio.db import new_id, utcnow
-from portfolio.entries import records
+from portfolio.entries import observers, records
 from portfolio.entries.errors import ItemNotFoundError, TooManyFilesError
 from portfolio.entries.models import Item, ItemFile, ItemKind
 from portfolio.entries.services import (
@@ -184,6 +184,7 @@ def attach(
     seal(item, item_key, records.content(fields, named))
     item.updated_at = utcnow()
     session.flush()
+    observers.written(session, item, item_key, user_key)
 
 
 def files_of(session: Session, item: Item, names: list[dict[str, Any]]) -> list[StoredFile]:
@@ -266,6 +267,7 @@ def remove(session: Session, item: Item, row: ItemFile, user_key: SymmetricKey) 
     item.updated_at = utcnow()
     session.delete(row)
     session.flush()
+    observers.written(session, item, item_key, user_key)
     logger.info("file %s removed from item %s", row.id, item.id)
     return blob_ids(row)
 

@@ -18,7 +18,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -157,9 +157,12 @@ def valid_from(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def credential(endorsed: Endorsed, public_url: str) -> dict[str, Any]:
+def credential(
+    endorsed: Endorsed, public_url: str, status: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The credential; ``status`` is its ``credentialStatus`` (``export.status.entry``)."""
     issuer = issuer_id(public_url, endorsed.municipality_id)
-    return {
+    vc: dict[str, Any] = {
         "@context": list(CONTEXTS),
         "id": _urn("credential", endorsed.endorsement_id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -169,19 +172,18 @@ def credential(endorsed: Endorsed, public_url: str) -> dict[str, Any]:
         "credentialSubject": _subject(endorsed, _achievement(endorsed)),
         "credentialSchema": [SCHEMA],
     }
-
-
-def _numeric_date(day: date) -> int:
-    return int(datetime.combine(day, time(0), UTC).timestamp())
+    if status is not None:
+        vc["credentialStatus"] = status
+    return vc
 
 
 def jwt_claims(vc: dict[str, Any]) -> dict[str, Any]:
     """The OB 3.0 §8.2.4 claims, each a copy of the credential's own value."""
-    day = date.fromisoformat(vc["validFrom"][:10])
+    valid_from = datetime.fromisoformat(vc["validFrom"].replace("Z", "+00:00"))
     return {
         "iss": vc["issuer"]["id"],
         "jti": vc["id"],
-        "nbf": _numeric_date(day),
+        "nbf": int(valid_from.astimezone(UTC).timestamp()),
         "sub": vc["credentialSubject"]["id"],
     }
 

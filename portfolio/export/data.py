@@ -1,9 +1,9 @@
 """Download all my data (GDPR articles 15 and 20): one zip, made in memory for one
 response and never written to disk, holding every item decrypted as JSON, the original
-files, the feedback threads, the endorsements, the access log, and the history of
-connections and shares. The layout is documented in docs/data-export.md (also in the
-zip as SCHEMA.md). Functions take the session; nothing is written but the caller's log
-row."""
+files, the feedback threads, the endorsements, the access log, the history of
+connections and shares, and the portfolio documents made. The layout is documented in
+docs/data-export.md (also in the zip as SCHEMA.md). Functions take the session; nothing
+is written but the caller's log row."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from portfolio.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries import files
 from portfolio.entries import services as entries
 from portfolio.entries.models import Item, ItemFile
+from portfolio.export.models import IssuedDocument
 from portfolio.sharing import comments, grants
 from portfolio.sharing.models import AccessEvent, Connection, Endorsement, Grant
 from portfolio.vault.envelope import SymmetricKey
@@ -94,7 +95,7 @@ def _items(
             "endorsements": [],
         }
         for row in session.scalars(select(ItemFile).where(ItemFile.item_id == item.id)):
-            name = f"files/{item.id}/{row.id}.{row.extension}"
+            name = f"files/{item.id}/{row.id}{row.extension}"  # the extension has its dot
             try:
                 archive.writestr(
                     name, files.read_with_item_key(store, item, row, item_key, thumbnail=False)
@@ -207,6 +208,32 @@ def _access_log(
     ]
 
 
+def _documents(session: Session, owner: User) -> list[dict[str, Any]]:
+    """The portfolio documents the owner made: what the verification page knows of each
+    (the documents themselves were never kept)."""
+    return [
+        {
+            "number": d.id,
+            "audience": d.audience,
+            "sections": [s for s in d.sections.split(",") if s],
+            "languages": d.languages.split("+"),
+            "issuer": d.issuer_name,
+            "issued_at": _when(d.issued_at),
+            "item_count": d.item_count,
+            "verified_count": d.verified_count,
+            "sha256": d.sha256,
+            "name_on_verification_page": d.shown_name,
+            "revoked_at": _when(d.revoked_at),
+            "revoked_reason": d.revoked_reason,
+        }
+        for d in session.scalars(
+            select(IssuedDocument)
+            .where(IssuedDocument.owner_id == owner.id)
+            .order_by(IssuedDocument.issued_at)
+        )
+    ]
+
+
 def build(
     session: Session, owner: User, user_key: SymmetricKey, store: BlobStore, now: datetime
 ) -> bytes:
@@ -229,6 +256,7 @@ def build(
             ("shares.json", _json(_shares(session, owner, user_key, people))),
             ("connections.json", _json(_connections(session, owner, people))),
             ("access_log.json", _json(_access_log(session, owner, people))),
+            ("documents.json", _json(_documents(session, owner))),
             ("SCHEMA.md", SCHEMA_DOC.read_bytes()),
         ):
             archive.writestr(name, content)

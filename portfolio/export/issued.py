@@ -26,7 +26,7 @@ from portfolio.accounts.models import Municipality, Role, User
 from portfolio.blobs import BlobStore
 from portfolio.entries import records
 from portfolio.entries.models import ItemKind
-from portfolio.export import credentials, pades, pdf, pdf_layout
+from portfolio.export import credentials, pades, pdf, pdf_layout, status
 from portfolio.export.document import Choice, Contents, Record, gather
 from portfolio.export.errors import DocumentNotFoundError
 from portfolio.export.models import IssuedDocument, ServiceCertificate
@@ -194,7 +194,13 @@ def credential_tokens(
     key = municipalities.credential_key_of(session, ctx, org)
     private = credential_keys.load_private_key(ctx.app_keys, key, org.id)
     kid = credentials.key_id(public_url, org.id, key.public_key)
-    return [credentials.sign(private, credentials.credential(e, public_url), kid) for e in said]
+    issuer = credentials.issuer_id(public_url, org.id)
+    tokens = []
+    for one in said:
+        place = status.place_of(session, org.id, one.endorsement_id)
+        vc = credentials.credential(one, public_url, status.entry(issuer, place))
+        tokens.append(credentials.sign(private, vc, kid))
+    return tokens
 
 
 def issue(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portfolio.db import Base, utcnow
@@ -54,3 +54,24 @@ class ServiceCertificate(Base):
     key_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     development: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CredentialStatus(Base):
+    """A credential's place in its issuer's status list (W3C Bitstring Status List): a
+    random index among 131,072, so that the public list says nothing of who holds which
+    bit. One per endorsement, given when its credential is first made and kept, so the
+    credential stays the same bytes. The bit is set when the verification no longer
+    holds: withdrawn, its item changed or deleted (``revoked_at``, or the endorsement
+    gone)."""
+
+    __tablename__ = "credential_statuses"
+    __table_args__ = (UniqueConstraint("endorsement_id"),)
+
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
+    )
+    list_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    endorsement_id: Mapped[str] = mapped_column(String(32))  # no foreign key: outlives it
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()

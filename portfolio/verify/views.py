@@ -17,17 +17,18 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from portfolio.accounts import municipalities
 from portfolio.accounts.access import public
 from portfolio.accounts.models import Municipality
-from portfolio.db import dbs
-from portfolio.export import credentials, issued
+from portfolio.db import dbs, utcnow
+from portfolio.export import credentials, issued, status
 from portfolio.export.document import AUDIENCE_LABELS, Audience
 from portfolio.export.forms import LookupForm, UploadForm
 from portfolio.export.models import IssuedDocument
 from portfolio.extensions import limiter
 from portfolio.vault import credential_keys
 from portfolio.verify import bp
-from portfolio.web import app_settings, attachment
+from portfolio.web import app_settings, attachment, vault_context
 
 LOOK_RATE = "60 per minute;600 per hour"
 UPLOAD_RATE = "10 per minute;100 per hour"
@@ -170,6 +171,27 @@ def issuer_key(municipality_id: str, name: str) -> Response:
         abort(404)
     kid = credentials.key_id(app_settings().public_url, org.id, key)
     return _public_json(credentials.public_jwk(key, kid))
+
+
+@bp.route("/issuers/<municipality_id>/status/<int:list_number>")
+@limiter.limit(LOOK_RATE)
+@public
+def status_list(municipality_id: str, list_number: int) -> Response:
+    """The issuer's Bitstring Status List, signed like its credentials: verifiers read
+    whether a credential's verification still holds."""
+    org = _issuer(municipality_id)
+    if not org.credential_public_key or not 1 <= list_number <= 1000:
+        abort(404)
+    public_url = app_settings().public_url
+    issuer = credentials.issuer_id(public_url, org.id)
+    indices = status.revoked_indices(dbs(), org.id, list_number)
+    vc = status.list_credential(issuer, org.name, list_number, indices, utcnow())
+    key = municipalities.credential_key_of(dbs(), vault_context(), org)
+    private = credential_keys.load_private_key(vault_context().app_keys, key, org.id)
+    token = credentials.sign(private, vc, credentials.key_id(public_url, org.id, key.public_key))
+    response = Response(token, mimetype=credentials.MEDIA_TYPE)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _method(kid: str, controller: str, jwk: dict[str, str]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
 from portfolio.entries import records
-from portfolio.export import credentials, issued
+from portfolio.export import credentials, issued, status
 from portfolio.export.errors import CredentialError
 from portfolio.vault import credential_keys
 from portfolio.vault.envelope import Keyring
@@ -273,3 +273,32 @@ def test_document_numbers_as_people_type_them(number: str, lower: bool) -> None:
 def test_not_document_numbers() -> None:
     for text in ("", "hello", "U" * 16, "0" * 15, "0" * 17, "0000-0000-0000-000!"):
         assert issued.parse_id(text) is None
+
+
+def test_a_credential_with_its_status_entry_still_validates() -> None:
+    place = status.Place(1, 90_210)
+    vc = credentials.credential(CERTIFICATE, BASE, status.entry(VC["issuer"]["id"], place))
+    assert vc["credentialStatus"] == {
+        "id": VC["issuer"]["id"] + "/status/1#90210",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "90210",
+        "statusListCredential": VC["issuer"]["id"] + "/status/1",
+    }
+    for schema in (
+        "ob_v3p0_achievementcredential_schema.json",
+        "vc2_verifiable-credential-schema.json",
+    ):
+        assert schema_errors(vc, schema) == []
+
+
+@given(st.sets(st.integers(min_value=0, max_value=status.LIST_SIZE - 1), max_size=40))
+def test_the_bitstring_holds_exactly_the_revoked_places(revoked: set[int]) -> None:
+    bits = status.decoded_list(status.encoded_list(sorted(revoked)))
+    assert len(bits) == status.LIST_SIZE // 8
+    assert {i for i in range(status.LIST_SIZE) if status.is_set(bits, i)} == revoked
+
+
+def test_the_first_place_is_the_left_most_bit() -> None:
+    bits = status.decoded_list(status.encoded_list([0, 9]))
+    assert bits[0] == 0b1000_0000 and bits[1] == 0b0100_0000

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 from flask import Flask
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from portfolio.db import db
 from portfolio.entries.models import Item
+from portfolio.export.models import IssuedDocument
 from portfolio.sharing.models import AccessEvent, Grant
 from tests.conftest import PASSPHRASE, in_app, post_form
 from tests.corpus import jpeg_with_gps
@@ -80,6 +82,7 @@ def test_every_value_entered_is_in_the_zip(app: Flask, make_owner, make_staff) -
         assert value in everything, value
     photos = [n for n in names if n.startswith(f"files/{certificate}/")]
     assert len(photos) == 1
+    assert re.fullmatch(rf"files/{certificate}/[0-9a-f]{{32}}\.jpg", photos[0])  # <file id>.<ext>
     photo = archive.read(photos[0])
     assert photo.startswith(b"\xff\xd8") and b"GPS" not in photo and b"Exif" not in photo
     log = json.loads(archive.read("access_log.json"))
@@ -90,3 +93,19 @@ def test_every_value_entered_is_in_the_zip(app: Flask, make_owner, make_staff) -
     )
     assert len(exports) == 1 and exports[0].actor_id == owner_id
     assert staff.get("/account/data").status_code == 403
+
+
+def test_the_documents_made_are_in_the_zip(app: Flask, make_owner) -> None:
+    from tests.web.test_document import EMPLOYER, done_goal, make_document
+
+    owner = owner_with_items(app, make_owner)
+    done_goal(owner)
+    assert make_document(owner, EMPLOYER).status_code == 200
+    response = post_form(owner, "/account/data", {"current": PASSPHRASE})
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    [document] = json.loads(archive.read("documents.json"))
+    stored = in_app(app, lambda: db.session.scalars(select(IssuedDocument)).one())
+    assert document["number"] == stored.id and document["sha256"] == stored.sha256
+    assert document["audience"] == "employer" and document["revoked_at"] is None
+    assert set(document["sections"]) == set(EMPLOYER["sections"])
+    assert "documents.json" in archive.read("SCHEMA.md").decode()

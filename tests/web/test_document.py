@@ -20,14 +20,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jwcrypto import jwk, jws
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portfolio.accounts.models import Municipality
 from portfolio.db import db
 from portfolio.entries.models import Item
-from portfolio.export import pades
+from portfolio.export import pades, status
 from portfolio.export.document import DEFAULT_SECTIONS, Audience
-from portfolio.export.models import IssuedDocument
+from portfolio.export.models import CredentialStatus, IssuedDocument
 from portfolio.sharing.models import Endorsement
 from tests.conftest import CSRF_RE, in_app, login, post_form
 from tests.unit.test_credentials import schema_errors
@@ -424,3 +424,71 @@ def test_the_verification_page_never_contradicts_itself_and_names_the_certificat
     check = pades.check(data, certificate)  # anyone can check the signature with it
     assert check is not None and check.intact and check.valid
     assert visitor.get("/verify/0000000000000000/certificate.pem").status_code == 404
+
+
+def _status_bit(app: Flask, entry: dict) -> bool:
+    """Read a credential's bit the way a verifier does: fetch its list, check the list's
+    signature with the key its kid names, decode the bitstring."""
+    visitor = app.test_client()
+    listed = visitor.get(urlsplit(entry["statusListCredential"]).path)
+    assert listed.status_code == 200 and listed.mimetype == "application/vc+jwt"
+    token = listed.data.decode()
+    header, payload = _jose(token)
+    signed = jws.JWS()
+    signed.deserialize(token)
+    signed.verify(jwk.JWK(**visitor.get(urlsplit(header["kid"]).path).get_json()), alg="RS256")
+    vc = {k: v for k, v in payload.items() if k not in ("iss", "jti", "nbf", "sub")}
+    assert vc["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert schema_errors(vc, "vc2_verifiable-credential-schema.json") == []
+    subject = vc["credentialSubject"]
+    assert subject["statusPurpose"] == entry["statusPurpose"] == "revocation"
+    bits = status.decoded_list(subject["encodedList"])
+    assert len(bits) * 8 == status.LIST_SIZE == 131_072  # herd privacy: the W3C minimum
+    return status.is_set(bits, int(entry["statusListIndex"]))
+
+
+def test_a_withdrawn_verification_is_revoked_in_the_status_list(app: Flask, verified) -> None:
+    owner, staff, owner_id, cert_id = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    entry = _jose(token)[1]["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusListCredential"].startswith(_jose(token)[1]["issuer"]["id"] + "/status/")
+    assert _status_bit(app, entry) is False
+    endorsement = in_app(app, lambda: db.session.scalar(select(Endorsement.id)))
+    again = owner.get(f"/items/{cert_id}/credentials/{endorsement}").data.decode()
+    assert again == token  # the same place in the list, the same bytes
+    item_url = f"/clients/{owner_id}/items/{cert_id}"
+    withdrawn = post_form(staff, f"{item_url}/endorsements/{endorsement}/withdraw", {}, item_url)
+    assert withdrawn.status_code == 302
+    assert _status_bit(app, entry) is True
+
+
+def test_a_credential_of_an_item_changed_after_verification_is_revoked(
+    app: Flask, verified
+) -> None:
+    owner, _staff, _owner_id, cert_id = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    entry = _jose(token)[1]["credentialStatus"]
+    assert _status_bit(app, entry) is False
+    edit = f"/portfolio/certificates/{cert_id}/edit"
+    changed = {"title": "Certificaat EHBO", "kind": "course", "issuer": "Ander", "domain": "work"}
+    assert post_multipart(owner, edit, changed).status_code == 302
+    assert "no longer holds" in owner.get(f"/portfolio/certificates/{cert_id}").get_data(
+        as_text=True
+    )
+    assert _status_bit(app, entry) is True
+
+    def distinct_indices() -> int:
+        return db.session.scalar(select(func.count(CredentialStatus.status_index.distinct())))
+
+    assert in_app(app, distinct_indices) == 1
+
+
+def test_a_credential_of_a_deleted_item_is_revoked(app: Flask, verified) -> None:
+    owner, _staff, _owner_id, cert_id = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    entry = _jose(token)[1]["credentialStatus"]
+    assert _status_bit(app, entry) is False
+    deleted = post_form(owner, f"/portfolio/items/{cert_id}/delete", {}, "/portfolio/")
+    assert deleted.status_code == 302
+    assert _status_bit(app, entry) is True
