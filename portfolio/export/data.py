@@ -32,6 +32,7 @@ from portfolio.vault.errors import DecryptError
 logger = logging.getLogger(__name__)
 FORMAT = "portfolio-data-export/1"
 SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "data-export.md"
+SCHEMA_JSON = SCHEMA_DOC.with_name("data-export.schema.json")  # JSON Schema 2020-12
 
 
 def _when(value: datetime | None) -> str | None:
@@ -258,6 +259,7 @@ def build(
             ("access_log.json", _json(_access_log(session, owner, people))),
             ("documents.json", _json(_documents(session, owner))),
             ("SCHEMA.md", SCHEMA_DOC.read_bytes()),
+            ("SCHEMA.json", SCHEMA_JSON.read_bytes()),
         ):
             archive.writestr(name, content)
     logger.info("data export of %s: %d items", owner.id, len(items))

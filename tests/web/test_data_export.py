@@ -10,13 +10,19 @@ import json
 import re
 import zipfile
 
+import jsonschema
 from flask import Flask
 from sqlalchemy import select
 
+from portfolio.accounts.models import Role
 from portfolio.db import db
-from portfolio.entries.models import Item
+from portfolio.entries.models import Item, ItemKind
+from portfolio.export.data import SCHEMA_JSON
+from portfolio.export.document import Audience, Section
 from portfolio.export.models import IssuedDocument
-from portfolio.sharing.models import AccessEvent, Grant
+from portfolio.i18n import CODES
+from portfolio.sharing.labels import PURPOSES
+from portfolio.sharing.models import AccessEvent, Action, Grant, Relation
 from tests.conftest import PASSPHRASE, in_app, post_form
 from tests.corpus import jpeg_with_gps
 from tests.web.test_feedback import add_certificate
@@ -109,3 +115,76 @@ def test_the_documents_made_are_in_the_zip(app: Flask, make_owner) -> None:
     assert document["audience"] == "employer" and document["revoked_at"] is None
     assert set(document["sections"]) == set(EMPLOYER["sections"])
     assert "documents.json" in archive.read("SCHEMA.md").decode()
+
+
+def _validator(definition: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_JSON.read_text())
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _errors(definition: str, instance: object) -> list[str]:
+    return [f"{e.json_path}: {e.message}" for e in _validator(definition).iter_errors(instance)]
+
+
+def test_every_file_of_the_zip_follows_the_shipped_json_schema(
+    app: Flask, make_owner, make_staff
+) -> None:
+    from tests.web.test_document import EMPLOYER, done_goal, make_document
+
+    owner = owner_with_items(app, make_owner)
+    add_certificate(owner, (io.BytesIO(jpeg_with_gps()), "IMG_0042.jpg"))
+    done_goal(owner)
+    staff = staff_client(app, make_staff("sanne"))
+    share(
+        owner,
+        connect(owner, new_code(staff)),
+        {**SHARE, "kinds": ["goal", "certificate"], "may_comment": "y", "may_verify": "y"},
+    )
+    owner_id = in_app(app, lambda: db.session.scalar(select(Grant.owner_id)))
+    certificate = in_app(
+        app, lambda: db.session.scalar(select(Item.id).where(Item.kind == "certificate"))
+    )
+    item_url = f"/clients/{owner_id}/items/{certificate}"
+    post_form(staff, f"{item_url}/comments", {"text": "Goed gedaan."}, item_url)
+    assert post_form(staff, f"{item_url}/verify", {}, item_url).status_code == 302
+    assert make_document(owner, EMPLOYER).status_code == 200
+    response = post_form(owner, "/account/data", {"current": PASSPHRASE})
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert json.loads(archive.read("SCHEMA.json")) == json.loads(SCHEMA_JSON.read_text())
+    files = {
+        "account.json": "account",
+        "shares.json": "shares",
+        "connections.json": "connections",
+        "access_log.json": "access_log",
+        "documents.json": "documents",
+    }
+    for name, definition in files.items():
+        assert _errors(definition, json.loads(archive.read(name))) == [], name
+    items = [n for n in archive.namelist() if n.startswith("items/")]
+    assert len(items) >= 6
+    for name in items:
+        assert _errors("item", json.loads(archive.read(name))) == [], name
+    verified = json.loads(archive.read(f"items/certificate/{certificate}.json"))
+    assert verified["endorsements"] and verified["feedback"] and verified["files"]
+
+
+def test_the_schema_s_code_lists_are_the_app_s() -> None:
+    """A kind, an action, a role or a purpose added to the app without the schema fails
+    here, so the schema cannot go stale."""
+    defs = json.loads(SCHEMA_JSON.read_text())["$defs"]
+    assert defs["kind"]["enum"] == [k.value for k in ItemKind]
+    actions = defs["access_log"]["items"]["properties"]["action"]["enum"]
+    assert actions == [a.value for a in Action]
+    assert set(defs["role"]["enum"]) == {r.value for r in Role} | {"system", None}
+    relations = defs["connections"]["items"]["properties"]["relation"]["enum"]
+    assert relations == [r.value for r in Relation]
+    purposes = defs["shares"]["items"]["properties"]["purpose"]["enum"]
+    assert purposes == [p for p, _label in PURPOSES]
+    document = defs["documents"]["items"]["properties"]
+    assert document["audience"]["enum"] == [a.value for a in Audience]
+    assert document["sections"]["items"]["enum"] == [s.value for s in Section]
+    assert defs["account"]["properties"]["language"]["enum"] == list(CODES)
+    jsonschema.Draft202012Validator.check_schema(json.loads(SCHEMA_JSON.read_text()))
