@@ -13,10 +13,10 @@ from portfolio import i18n
 from portfolio.accounts.access import current_user_key, roles
 from portfolio.accounts.models import Municipality, Role
 from portfolio.db import db, dbs, utcnow
-from portfolio.entries import records
+from portfolio.entries import links, records
 from portfolio.entries import services as entries
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.export import bp, credentials, document, issued
+from portfolio.export import bp, credentials, document, issued, status
 from portfolio.export.document import Audience, Choice, Section
 from portfolio.export.errors import DocumentNotFoundError
 from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
@@ -181,6 +181,15 @@ def credential(item_id: str, endorsement_id: str) -> Response:
     org = dbs().get(Municipality, found[0].endorsement.municipality_id) if found else None
     if not found or org is None or not records.is_achievement(item.kind, fields):
         abort(404)
+    if status.is_revoked(dbs(), endorsement_id):
+        flash(
+            _(
+                "This credential was revoked: the item changed after it was verified. "
+                "Ask your regievoerder to verify it again."
+            ),
+            "error",
+        )
+        return redirect(links.item_url(item))
     record = document.Record(item, fields, document.Trust(found))
     token = issued.credential_token(
         dbs(), vault_context(), org, issued.endorsed(record, found[0]), app_settings().public_url

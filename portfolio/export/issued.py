@@ -138,6 +138,8 @@ def attachments(
         if not records.is_achievement(record.item.kind, record.fields):
             continue
         for verified in record.trust.holding:
+            if status.is_revoked(session, verified.endorsement.id):
+                continue  # its item changed after it was verified (and back): verify again
             one = endorsed(record, verified)
             by_org.setdefault(one.municipality_id, []).append(one)
     found = []
@@ -236,7 +238,7 @@ def issue(
         certificate_sha256=hashlib.sha256(signer.certificate.certificate).hexdigest(),
         audience=choice.audience.value,
         languages="+".join(filter(None, ("nl", choice.second_language))),
-        sections=",".join(sorted(choice.sections)),
+        sections=",".join(sorted(s for s in choice.sections if contents.has(s))),  # as printed
         item_count=contents.item_count,
         verified_count=contents.verified_count,
         sha256=hashlib.sha256(signed).hexdigest(),

@@ -270,7 +270,8 @@ def compose(
 ) -> Document:
     doc = Document(identity, Labels(contents.choice.second_language))
     _cover(doc, contents)
-    doc.add_page()
+    if any(contents.has(section) for section, _renderer in RENDERERS):
+        doc.add_page()
     for section, renderer in RENDERERS:
         if contents.has(section):
             renderer(doc, contents)

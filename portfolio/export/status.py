@@ -88,6 +88,16 @@ def place_of(session: Session, municipality_id: str, endorsement_id: str) -> Pla
         list_number += 1
 
 
+def is_revoked(session: Session, endorsement_id: str) -> bool:
+    """Whether this endorsement's credential was revoked. A revocation bit is never
+    cleared, so a verification that holds again (its item changed back) gives no
+    credential any more: the regievoerder verifies it again, with a new place."""
+    revoked_at = session.scalar(
+        select(CredentialStatus.revoked_at).where(CredentialStatus.endorsement_id == endorsement_id)
+    )
+    return revoked_at is not None
+
+
 def _taken(session: Session, municipality_id: str, list_number: int, index: int) -> bool:
     return session.get(CredentialStatus, (municipality_id, list_number, index)) is not None
 
@@ -161,7 +171,9 @@ def list_credential(
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": {"id": issuer_id, "name": issuer_name},
-        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # From the start of the hour: a verifier whose clock is a little behind still
+        # takes the list as valid.
+        "validFrom": now.strftime("%Y-%m-%dT%H:00:00Z"),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",

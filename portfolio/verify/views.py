@@ -17,7 +17,6 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portfolio.accounts import municipalities
 from portfolio.accounts.access import public
 from portfolio.accounts.models import Municipality
 from portfolio.db import dbs, utcnow
@@ -180,13 +179,15 @@ def status_list(municipality_id: str, list_number: int) -> Response:
     """The issuer's Bitstring Status List, signed like its credentials: verifiers read
     whether a credential's verification still holds."""
     org = _issuer(municipality_id)
-    if not org.credential_public_key or not 1 <= list_number <= 1000:
+    if not org.credential_public_key or not org.credential_key_encrypted:
+        abort(404)  # no credential was ever issued: there is no list
+    if not 1 <= list_number <= 1000:
         abort(404)
     public_url = app_settings().public_url
     issuer = credentials.issuer_id(public_url, org.id)
     indices = status.revoked_indices(dbs(), org.id, list_number)
     vc = status.list_credential(issuer, org.name, list_number, indices, utcnow())
-    key = municipalities.credential_key_of(dbs(), vault_context(), org)
+    key = credential_keys.CredentialKey(org.credential_public_key, org.credential_key_encrypted)
     private = credential_keys.load_private_key(vault_context().app_keys, key, org.id)
     token = credentials.sign(private, vc, credentials.key_id(public_url, org.id, key.public_key))
     response = Response(token, mimetype=credentials.MEDIA_TYPE)

@@ -296,7 +296,9 @@ def test_a_credential_with_its_status_entry_still_validates() -> None:
 def test_the_bitstring_holds_exactly_the_revoked_places(revoked: set[int]) -> None:
     bits = status.decoded_list(status.encoded_list(sorted(revoked)))
     assert len(bits) == status.LIST_SIZE // 8
-    assert {i for i in range(status.LIST_SIZE) if status.is_set(bits, i)} == revoked
+    # Look only inside the bytes that are not zero: fast enough to hold under load.
+    busy = [n for n, byte in enumerate(bits) if byte]
+    assert {i for n in busy for i in range(8 * n, 8 * n + 8) if status.is_set(bits, i)} == revoked
 
 
 def test_the_first_place_is_the_left_most_bit() -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from portfolio.accounts.models import Municipality
 from portfolio.db import db
-from portfolio.entries.models import Item
+from portfolio.entries.models import Item, ItemFile
 from portfolio.export import pades, status
 from portfolio.export.document import DEFAULT_SECTIONS, Audience
 from portfolio.export.models import CredentialStatus, IssuedDocument
@@ -33,6 +33,7 @@ from tests.conftest import CSRF_RE, in_app, login, post_form
 from tests.unit.test_credentials import schema_errors
 from tests.web.test_feedback import pair  # noqa: F401  (fixture)
 from tests.web.test_records import EXAM, post_multipart
+from tests.web.test_records import jpeg as _jpeg
 from tests.web.test_sharing import SHARE, connect, new_code, owner_with_items, share, staff_client
 
 EMPLOYER = {
@@ -491,4 +492,27 @@ def test_a_credential_of_a_deleted_item_is_revoked(app: Flask, verified) -> None
     assert _status_bit(app, entry) is False
     deleted = post_form(owner, f"/portfolio/items/{cert_id}/delete", {}, "/portfolio/")
     assert deleted.status_code == 302
+    assert _status_bit(app, entry) is True
+
+
+def test_a_revoked_credential_is_not_issued_again_when_its_item_changes_back(
+    app: Flask, verified
+) -> None:
+    """A revocation bit is never cleared: once the certificate changed after it was
+    verified, its credential is not handed out again, even when the change is undone."""
+    owner, _staff, _owner_id, cert_id = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    entry = _jose(token)[1]["credentialStatus"]
+    page = f"/portfolio/certificates/{cert_id}"
+    photo = {"photo": (io.BytesIO(_jpeg()), "voorkant.jpg")}
+    assert post_multipart(owner, f"{page}/files", photo, form_page=page).status_code == 302
+    assert _status_bit(app, entry) is True
+    file_id = in_app(app, lambda: db.session.scalar(select(ItemFile.id)))
+    post_form(owner, f"{page}/files/{file_id}/delete", {}, page)
+    assert "Verified by" in owner.get(page).get_data(as_text=True)  # it holds again
+    endorsement = in_app(app, lambda: db.session.scalar(select(Endorsement.id)))
+    again = owner.get(f"/items/{cert_id}/credentials/{endorsement}")
+    assert again.status_code == 302 and again.location.endswith(page)
+    assert "verify it again" in owner.get(page).get_data(as_text=True)
+    assert _attached_tokens(make_document(owner, EMPLOYER).data) == []
     assert _status_bit(app, entry) is True
