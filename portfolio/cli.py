@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,11 +16,14 @@ from portfolio.accounts.models import Role
 from portfolio.accounts.sessions import Timeouts, purge_expired
 from portfolio.db import db, dbs, utcnow
 from portfolio.entries import files
+from portfolio.export import pades
+from portfolio.export.errors import SigningUnavailableError
 from portfolio.sharing import audit, connections, grants
-from portfolio.web import blob_store, vault_context
+from portfolio.web import app_settings, blob_store, vault_context
 
 staff_cli = AppGroup("staff", help="Staff accounts (regievoerders and administrators).")
 sessions_cli = AppGroup("sessions", help="Login sessions.")
+documents_cli = AppGroup("documents", help="Signed portfolio documents.")
 
 
 @staff_cli.command("create")
@@ -139,7 +143,29 @@ def purge_expired_command(log_retention_days: int | None) -> None:
     )
 
 
+@documents_cli.command("renew-timestamp")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def renew_timestamp(source: Path, target: Path) -> None:
+    """Add a new document timestamp to a signed portfolio document (PAdES B-LTA), with
+    the validation data of the timestamps before it: run before the last timestamp's
+    certificate expires. The owner keeps the document; the service never stores it, so
+    the owner (or the operator for them) brings the file."""
+    try:
+        renewed = pades.renew(source.read_bytes(), pades.configured(app_settings()))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    except SigningUnavailableError:
+        raise click.ClickException(
+            "the timestamp authority or a certificate authority did not answer; try again"
+        ) from None
+    target.write_bytes(renewed)
+    click.echo(f"{target}: a new document timestamp was added ({len(renewed)} bytes).")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(documents_cli)
     app.cli.add_command(blobs_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(sessions_cli)

@@ -61,6 +61,12 @@ class Settings:
     # PEM bundle of the roots whose signatures make a PDF certificate "issued by the
     # source" (for example PKIoverheid); none: that trust level is not given.
     source_trust_roots: Path | None = None
+    # RFC 3161 timestamp authority for the portfolio documents (PAdES B-T/B-LTA); none:
+    # B-B with validation data in the DSS, but no timestamp.
+    tsa_url: str | None = None
+    # PEM bundle of roots trusted for the documents' signing chain and the timestamp
+    # authority, besides a self-signed root the municipality's PKCS#12 file carries.
+    pdf_trust_roots: Path | None = None
 
     @property
     def max_content_length(self) -> int:
@@ -175,6 +181,10 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         source_trust_roots=(
             Path(env_vars["SOURCE_TRUST_ROOTS"]) if env_vars.get("SOURCE_TRUST_ROOTS") else None
         ),
+        tsa_url=env_vars.get("TSA_URL") or None,
+        pdf_trust_roots=(
+            Path(env_vars["PDF_TRUST_ROOTS"]) if env_vars.get("PDF_TRUST_ROOTS") else None
+        ),
     )
     check(settings)
     return settings
@@ -192,6 +202,12 @@ def check(settings: Settings) -> None:
         )
     if settings.source_trust_roots is not None and not settings.source_trust_roots.is_file():
         raise ConfigError("SOURCE_TRUST_ROOTS must name a PEM file of trusted root certificates")
+    if settings.pdf_trust_roots is not None and not settings.pdf_trust_roots.is_file():
+        raise ConfigError("PDF_TRUST_ROOTS must name a PEM file of trusted root certificates")
+    if settings.tsa_url is not None:
+        tsa = urlsplit(settings.tsa_url)
+        if tsa.scheme not in {"http", "https"} or not tsa.hostname:
+            raise ConfigError("TSA_URL must be the http(s) address of an RFC 3161 service")
     public = urlsplit(settings.public_url)
     if public.scheme not in {"http", "https"} or not public.hostname or public.path.strip("/"):
         raise ConfigError("PUBLIC_URL must be scheme://host[:port], without a path")

@@ -234,3 +234,11 @@ def sql_statements(app: Flask) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real CA with OCSP, CRLs and an RFC 3161 timestamp authority on a local port."""
+    from tests import pki
+
+    yield from pki.running(tmp_path_factory.mktemp("pki"))

@@ -28,6 +28,8 @@ class Municipality(Base):
     certificate: Mapped[bytes | None] = mapped_column(LargeBinary)
     certificate_key_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     certificate_development: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The certificates from its issuer up to the root (PEM), from the PKCS#12 file.
+    certificate_chain: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a cleaned JPEG, at most 600 px
     # The RSA key its Open Badges credentials are signed with (RS256), made when first
     # needed; the public half as DER, the private half encrypted under an application key.

@@ -55,6 +55,7 @@ def set_certificate(municipality: Municipality, cert: certificates.OrgCertificat
     municipality.certificate = cert.certificate
     municipality.certificate_key_encrypted = cert.encrypted_private_key
     municipality.certificate_development = cert.development
+    municipality.certificate_chain = certificates.chain_pem(cert.chain)
 
 
 def certificate_of(
@@ -67,6 +68,7 @@ def certificate_of(
             municipality.certificate,
             municipality.certificate_key_encrypted,
             municipality.certificate_development,
+            certificates.chain_of(municipality.certificate_chain),
         )
     return development_certificate(session, ctx, municipality)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,9 +17,9 @@ from portfolio.db import db, dbs, utcnow
 from portfolio.entries import links, records
 from portfolio.entries import services as entries
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.export import bp, credentials, document, issued, status
+from portfolio.export import bp, credentials, document, issued, pades, status
 from portfolio.export.document import Audience, Choice, Section
-from portfolio.export.errors import DocumentNotFoundError
+from portfolio.export.errors import DocumentNotFoundError, SigningUnavailableError
 from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
 from portfolio.extensions import limiter
 from portfolio.sharing import audit, endorsements
@@ -33,6 +34,23 @@ from portfolio.web import (
 )
 
 DOCUMENT_RATE = "20 per hour"  # per account: each one decrypts, renders and signs
+SIGNING_MESSAGES = {
+    "unreachable": _l(
+        "The document could not be signed just now: the service that confirms the"
+        " signing certificate did not answer. Your choices are kept. Please try again in"
+        " a few minutes."
+    ),
+    "untrusted": _l(
+        "The document could not be signed: this service does not trust the signing"
+        " certificate of the municipality. Your choices are kept. Please tell your"
+        " regievoerder (case manager)."
+    ),
+    "revoked": _l(
+        "The document could not be signed: the signing certificate of the municipality"
+        " has been revoked. Your choices are kept. Please tell your regievoerder"
+        " (case manager)."
+    ),
+}
 
 
 def _default_language() -> str:
@@ -60,7 +78,11 @@ def new_document(audience: str) -> str | Response:
     found = document.candidates(dbs(), current_user.id, current_user_key())
     form = _document_form(chosen, found)
     if form.validate_on_submit():
-        return _issue(_choice_of(form, chosen))
+        try:
+            return _issue(_choice_of(form, chosen))
+        except SigningUnavailableError as error:
+            db.session.rollback()  # nothing of the attempt stays; the form keeps the choices
+            flash(SIGNING_MESSAGES.get(error.reason, SIGNING_MESSAGES["unreachable"]), "error")
     by_section: dict[str, list[document.Candidate]] = {}
     for candidate in found:
         by_section.setdefault(candidate.section.value, []).append(candidate)
@@ -112,6 +134,7 @@ def _issue(choice: Choice) -> Response:
         verify_url=public_url_for("verify.document", document_id="DOCUMENT"),
         service_name=app_settings().service_name,
         now=utcnow(),
+        long_term=pades.configured(app_settings()),
     )
     audit.record(
         dbs(),

@@ -7,3 +7,13 @@ class DocumentNotFoundError(Exception):
 
 class CredentialError(Exception):
     """A credential that does not verify: broken, tampered, or signed by another key."""
+
+
+class SigningUnavailableError(Exception):
+    """The document could not be signed for the long term: its certificate chain is not
+    trusted ("untrusted"), it is revoked ("revoked"), or a certificate or timestamp
+    authority could not be reached ("unreachable")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

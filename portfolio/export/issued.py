@@ -2,9 +2,11 @@
 
 ``issue`` gathers what the owner chose, renders the PDF with the endorsements as
 credentials attached, signs it (PAdES) with the certificate of the municipality the
-owner is connected to, or of the service when there is none, and keeps only its hash
-and what the verification page may show. ``check`` tells a verifier whether an uploaded
-file is exactly an issued document, and whether that was revoked.
+owner is connected to, or of the service when there is none, for the long term
+(validation data in the document, PAdES B-LTA with a timestamp authority), and keeps
+only its hashes and what the verification page may show. ``check`` tells a verifier
+whether an uploaded file is exactly an issued document, or that document with
+validation data added later, and whether it was revoked.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ CONFUSED = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 class Verdict(enum.StrEnum):
     EXACT = "exact"  # byte for byte the issued document, not revoked
+    EXTENDED = "extended"  # the issued document, with validation data added since
     REVOKED = "revoked"  # the issued document, but revoked
     DIFFERENT = "different"  # not the issued document (changed, or another file)
 
@@ -217,7 +220,9 @@ def issue(
     verify_url: str,
     service_name: str,
     now: datetime,
+    long_term: pades.LongTerm,
 ) -> Issued:
+    """``SigningUnavailableError`` if it cannot be signed for the long term now."""
     contents = gather(session, owner.id, user_key, store, choice, now.date())
     signer = signer_for(session, ctx, owner, service_name, now)
     document_id = new_document_id()
@@ -229,7 +234,14 @@ def issue(
     )
     unsigned = pdf.render(contents, identity, attachments(session, contents, ctx, public_url))
     key, certificate = certificates.load(ctx.app_keys, signer.org_id, signer.certificate)
-    signed = pades.sign(unsigned, key, certificate, reason=f"Portfolio {identity.document_id}")
+    signed = pades.sign(
+        unsigned,
+        key,
+        certificate,
+        reason=f"Portfolio {identity.document_id}",
+        chain=signer.certificate.chain,
+        long_term=long_term,
+    )
     document = IssuedDocument(
         id=document_id,
         owner_id=owner.id,
@@ -241,15 +253,20 @@ def issue(
         sections=",".join(sorted(s for s in choice.sections if contents.has(s))),  # as printed
         item_count=contents.item_count,
         verified_count=contents.verified_count,
-        sha256=hashlib.sha256(signed).hexdigest(),
-        size=len(signed),
+        sha256=hashlib.sha256(signed.pdf).hexdigest(),
+        size=len(signed.pdf),
+        signed_sha256=hashlib.sha256(signed.pdf[: signed.signed_size]).hexdigest(),
+        signed_size=signed.signed_size,
+        signature_level=signed.level,
         shown_name=choice.shown_name if choice.name_on_verification_page else None,
         issued_at=now,
     )
     session.add(document)
     session.flush()
-    logger.info("document %s issued for %s by %s", document_id, owner.id, signer.org_id)
-    return Issued(document, signed)
+    logger.info(
+        "document %s issued for %s by %s (%s)", document_id, owner.id, signer.org_id, signed.level
+    )
+    return Issued(document, signed.pdf)
 
 
 def of_owner(session: Session, owner_id: str) -> Sequence[IssuedDocument]:
@@ -311,6 +328,22 @@ def signing_certificate(session: Session, document: IssuedDocument) -> bytes | N
 
 
 def check(document: IssuedDocument, data: bytes) -> Verdict:
-    if hashlib.sha256(data).hexdigest() != document.sha256:
+    """Exactly the issued file; or a file that begins with the revision the signature
+    covers, byte for byte, and after it only adds validation data or timestamps (a
+    PAdES B-LT or B-LTA augmentation, a renewed timestamp); or neither."""
+    if hashlib.sha256(data).hexdigest() == document.sha256:
+        found = Verdict.EXACT
+    elif _same_signed_revision(document, data) and pades.only_validation_data_after(
+        data, document.signed_size or 0
+    ):
+        found = Verdict.EXTENDED
+    else:
         return Verdict.DIFFERENT
-    return Verdict.REVOKED if document.revoked_at else Verdict.EXACT
+    return Verdict.REVOKED if document.revoked_at else found
+
+
+def _same_signed_revision(document: IssuedDocument, data: bytes) -> bool:
+    size = document.signed_size
+    if not size or not document.signed_sha256 or len(data) <= size:
+        return False
+    return hashlib.sha256(data[:size]).hexdigest() == document.signed_sha256

@@ -1,7 +1,8 @@
 """Issued portfolio documents: what a verifier may learn about one, and its hash.
 
 The document itself is never stored: it holds the owner's portfolio in plaintext. Kept
-are its SHA-256 (to tell whether an uploaded file is exactly what was issued), who
+are its SHA-256 (to tell whether an uploaded file is exactly what was issued) and that
+of the revision its signature covers (to accept later validation data), who
 issued it, when, how many items and how many of them verified, and whether the owner
 revoked it. The owner's name is kept only when they allowed the verification page to
 show it. After the owner's account is deleted the row stays, revoked and without owner,
@@ -37,6 +38,11 @@ class IssuedDocument(Base):
     verified_count: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(Integer)
+    # The revision the signature covers (the first ``signed_size`` bytes): a later
+    # revision may add validation data and timestamps to the same document.
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_size: Mapped[int | None] = mapped_column(Integer)
+    signature_level: Mapped[str | None] = mapped_column(String(8))  # B-B, B-B+LTV, B-LTA
     shown_name: Mapped[str | None] = mapped_column(String(80))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()

@@ -19,7 +19,9 @@ from typing import Any
 from flask_babel import LazyString, force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF, XPos, YPos
+from fpdf.annotations import AnnotationDict, PDFAnnotation
 from fpdf.enums import Align
+from fpdf.syntax import PDFObject
 
 from portfolio import i18n
 from portfolio.entries.domains import BY_CODE as DEFAULT_DOMAINS
@@ -101,6 +103,14 @@ class Labels:
             return dutch, format_date(value, "long")
 
 
+def _as_object(annotation: AnnotationDict) -> PDFAnnotation:
+    made = PDFAnnotation.__new__(PDFAnnotation)
+    PDFObject.__init__(made)
+    for name in AnnotationDict.__slots__:
+        setattr(made, name, getattr(annotation, name))
+    return made
+
+
 class Document(FPDF):
     def __init__(self, identity: Identity, labels: Labels) -> None:
         super().__init__(format="A4", unit="mm")
@@ -119,6 +129,17 @@ class Document(FPDF):
         self.set_fallback_fonts(["noto-arabic", "noto-ethiopic"], exact_match=False)
         self.alias_nb_pages("{pages}")
         self.used: set[str] = set()  # every character written, to check the fonts cover it
+
+    def link(self, *args: Any, **kwargs: Any) -> Any:
+        """A link annotation as an object of its own. fpdf2 writes links inline in the
+        page's /Annots; then a later revision that only adds a timestamp field to the
+        page is judged suspicious by pyHanko's difference analysis ("Array contains
+        direct objects"), and a renewed document would no longer validate."""
+        made = super().link(*args, **kwargs)
+        annotations = self.pages[self.page].annots
+        if annotations and annotations[-1] is made:
+            annotations[-1] = _as_object(made)
+        return made
 
     def missing_glyphs(self) -> set[str]:
         return {c for c in self.used if not c.isspace() and ord(c) not in fonts.covered()}

@@ -176,6 +176,7 @@ def check_signature(data: bytes, roots_pem: bytes) -> dict[str, object]:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
     from pyhanko.sign.general import CMSExtractionError, CMSStructuralError
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
@@ -184,7 +185,8 @@ def check_signature(data: bytes, roots_pem: bytes) -> dict[str, object]:
 
     roots = [asn1_x509.Certificate.load(der) for _t, _h, der in pem.unarmor(roots_pem, True)]
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        # The last approval signature; document timestamps after it are not the source's.
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures
         if not signatures or not roots:
             return NO_SOURCE
         status = validate_pdf_signature(
@@ -201,12 +203,15 @@ def check_signature(data: bytes, roots_pem: bytes) -> dict[str, object]:
         AttributeError,
     ):
         return NO_SOURCE
-    holds = (
-        status.intact
-        and status.valid
-        and status.trusted
-        and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # Over the whole file, or over its revision with only validation data and document
+    # timestamps after it (a long-term signature, PAdES B-LT/B-LTA).
+    # Nothing may follow the last revision (bytes after it are covered by no signature).
+    covered = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level in {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES}
+        and data.rstrip().endswith(b"%%EOF")
     )
+    holds = status.intact and status.valid and status.trusted and covered
     if not holds or status.signing_cert is None:
         return NO_SOURCE
     subject = status.signing_cert.subject.native

@@ -43,6 +43,9 @@ class OrgCertificate:
     certificate: bytes  # DER
     encrypted_private_key: bytes
     development: bool
+    # DER certificates from the signer's issuer up to its root, as the PKCS#12 file
+    # carried them: embedded in every signature, with their revocation data.
+    chain: tuple[bytes, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -141,7 +144,7 @@ def from_pkcs12(
     """The municipality's own certificate and key from a PKCS#12 file; refused with a
     reason when it does not open, holds no usable key, has expired or does not match."""
     try:
-        key, certificate, _chain = pkcs12.load_key_and_certificates(
+        key, certificate, extra = pkcs12.load_key_and_certificates(
             data, password.encode() if password else None
         )
     except ValueError as error:
@@ -158,7 +161,28 @@ def from_pkcs12(
     if not _matches(certificate, signing_key):
         raise CertificateError("mismatch")
     der = certificate.public_bytes(serialization.Encoding.DER)
-    return OrgCertificate(der, _seal(keyring, org_id, signing_key, der), development=False)
+    chain = tuple(c.public_bytes(serialization.Encoding.DER) for c in extra if c != certificate)
+    return OrgCertificate(
+        der, _seal(keyring, org_id, signing_key, der), development=False, chain=chain
+    )
+
+
+def chain_pem(chain: tuple[bytes, ...]) -> bytes | None:
+    """The chain as a PEM bundle to keep; None when there is none."""
+    if not chain:
+        return None
+    return b"".join(
+        x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
+        for der in chain
+    )
+
+
+def chain_of(pem: bytes | None) -> tuple[bytes, ...]:
+    if not pem:
+        return ()
+    return tuple(
+        c.public_bytes(serialization.Encoding.DER) for c in x509.load_pem_x509_certificates(pem)
+    )
 
 
 def load(

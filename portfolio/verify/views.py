@@ -15,6 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import public
@@ -32,6 +33,14 @@ from portfolio.web import app_settings, attachment, vault_context
 LOOK_RATE = "60 per minute;600 per hour"
 UPLOAD_RATE = "10 per minute;100 per hour"
 PDF_MAGIC = b"%PDF-"
+SIGNATURE_LEVELS = {
+    "B-B": _l("PAdES B-B: a basic electronic signature"),
+    "B-B+LTV": _l(
+        "PAdES B-B with validation data: the status of its certificates is kept in the"
+        " document, without a timestamp"
+    ),
+    "B-LTA": _l("PAdES B-LTA: a long-term signature with timestamps from a timestamp authority"),
+}
 # Controlled Identifiers 1.0: verificationMethod, assertionMethod, JsonWebKey, publicKeyJwk.
 CID_CONTEXT = "https://www.w3.org/ns/cid/v1"
 
@@ -90,6 +99,7 @@ def document(document_id: str) -> str | Response:
         form=form,
         verdict=verdict,
         Verdict=issued.Verdict,
+        signature_levels=SIGNATURE_LEVELS,
     )
 
 

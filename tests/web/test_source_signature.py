@@ -85,7 +85,7 @@ def _signed_pdf(signer, signer_key, root) -> bytes:
     pdf.add_page()
     pdf.set_font("helvetica", size=14)
     pdf.cell(0, 10, "Uittreksel diplomaregister: MBO Verzorgende IG")
-    return pades.sign(bytes(pdf.output()), signer_key, signer, reason="test", chain=[root])
+    return pades.sign(bytes(pdf.output()), signer_key, signer, reason="test", chain=[root]).pdf
 
 
 @pytest.fixture
