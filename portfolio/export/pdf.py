@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import segno
-from flask_babel import LazyString
 from fpdf import XPos, YPos
 
 from portfolio.entries import labels as entry_labels
@@ -22,12 +21,12 @@ from portfolio.export.pdf_layout import (
     ACCENT,
     DOCUMENT_ID,
     GOOD,
-    INK,
     MARGIN,
     MUTED,
     Document,
     Identity,
     Labels,
+    Pair,
     choice_label,
     domain_pair,
     named_pair,
@@ -48,11 +47,10 @@ logger = logging.getLogger(__name__)
 LEVEL_ORDER = ("A0", "A1", "A2", "B1", "B2", "C1")
 
 
-def _qr_png(url: str) -> io.BytesIO:
+def _qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
-    buffer.seek(0)
-    return buffer
+    return buffer.getvalue()
 
 
 def _cover(doc: Document, contents: Contents) -> None:
@@ -60,9 +58,10 @@ def _cover(doc: Document, contents: Contents) -> None:
     identity = doc.identity
     labels = doc.labels
     if identity.logo:
-        doc.image(io.BytesIO(identity.logo), x=MARGIN, y=MARGIN, h=16)
+        alt = labels.both(words.LOGO_ALT, issuer=identity.issuer_name)[0]
+        doc.figure(identity.logo, alt, x=MARGIN, y=MARGIN, h=16)
         doc.set_y(MARGIN + 20)
-    doc.pair(labels.both(words.TITLE), size=30, bold=True, colour=ACCENT)
+    doc.pair(labels.both(words.TITLE), size=30, bold=True, colour=ACCENT, kind="H1")
     doc.ln(1)
     doc.pair(labels.both(words.SUBTITLE), size=12, colour=MUTED)
     doc.ln(10)
@@ -73,7 +72,8 @@ def _cover(doc: Document, contents: Contents) -> None:
     doc.fact(words.SIGNED_BY, identity.issuer_name)
     doc.ln(4)
     top = doc.get_y()
-    doc.image(_qr_png(identity.verify_url), x=MARGIN, y=top, w=38, h=38)
+    alt = labels.both(words.QR_ALT, address=identity.verify_url)[0]
+    doc.figure(_qr_png(identity.verify_url), alt, x=MARGIN, y=top, w=38, h=38)
     doc.set_left_margin(MARGIN + 44)
     doc.set_y(top)
     doc.fact(DOCUMENT_ID, identity.document_id)
@@ -81,9 +81,15 @@ def _cover(doc: Document, contents: Contents) -> None:
     doc.set_text_shaping(False)
     doc.set_font("noto", "", 9)
     doc.set_text_color(*ACCENT)
-    doc.multi_cell(
-        0, 5, identity.verify_url, link=identity.verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    with doc.marked("P"):
+        doc.multi_cell(
+            0,
+            5,
+            identity.verify_url,
+            link=identity.verify_url,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
     doc.set_left_margin(MARGIN)
     doc.set_y(max(doc.get_y(), top + 42))
     other = labels.both(words.CHECK_IT)[1]
@@ -115,14 +121,6 @@ def _domains(doc: Document, contents: Contents) -> None:
         doc.ln(1)
 
 
-def _both_in_cell(doc: Document, text: LazyString | str) -> str:
-    """Two languages in one table cell, one under the other."""
-    dutch, other = named_pair(doc, text)
-    shown = f"{dutch}\n{other}" if other else dutch
-    doc.used.update(shown)
-    return shown
-
-
 def _best_exam(exams: Sequence[Record], skill: str) -> Record | None:
     matching = [r for r in exams if r.fields.get("component") == skill]
     passed = [r for r in matching if r.fields.get("result") == "passed"]
@@ -140,42 +138,37 @@ def _best_exam(exams: Sequence[Record], skill: str) -> Record | None:
 def _language(doc: Document, contents: Contents) -> None:
     doc.heading(words.LANGUAGE_HEADING)
     levels = contents.language
-    doc.set_font("noto", "", 9.5)
-    doc.set_text_color(*INK)
-    doc.set_text_shaping(doc.labels.rtl)
-    with doc.table(
-        col_widths=(40, 20, 34, 16),
-        text_align="LEFT",
-        line_height=4.8,
-        borders_layout="HORIZONTAL_LINES",
-        first_row_as_headings=True,
-    ) as table:
-        table.row(
+    header: list[Pair] = [
+        named_pair(doc, t) for t in (words.SKILL, words.SELF_ASSESSED, words.EXAM, words.TARGET)
+    ]
+    rows: list[list[Pair]] = []
+    for code, name in SKILLS:
+        exam = _best_exam(contents.exams, code)
+        exam_text: Pair = ("", None)
+        if exam is not None:
+            dutch, other = named_pair(
+                doc, choice_label(entry_labels.RESULTS, exam.fields.get("result"))
+            )
+            level = str(exam.fields.get("level") or "")
+            exam_text = (
+                f"{level} {dutch}".strip(),
+                f"{level} {other}".strip() if other else None,
+            )
+        rows.append(
             [
-                _both_in_cell(doc, t)
-                for t in (words.SKILL, words.SELF_ASSESSED, words.EXAM, words.TARGET)
+                named_pair(doc, name),
+                ((levels.levels.get(code, "") if levels else ""), None),
+                exam_text,
+                (((levels.target or "") if levels else ""), None),
             ]
         )
-        for code, name in SKILLS:
-            exam = _best_exam(contents.exams, code)
-            exam_text = ""
-            if exam is not None:
-                result = _both_in_cell(
-                    doc, choice_label(entry_labels.RESULTS, exam.fields.get("result"))
-                )
-                exam_text = f"{exam.fields.get('level') or ''} {result}".strip()
-            table.row(
-                [
-                    _both_in_cell(doc, name),
-                    levels.levels.get(code, "") if levels else "",
-                    exam_text,
-                    (levels.target or "") if levels else "",
-                ]
-            )
+    doc.grid((40, 20, 34, 16), header, rows, size=9.5)
     doc.set_text_shaping(False)
     if contents.exams:
+        if doc.get_y() > doc.h - 80:
+            doc.add_page()  # a heading is not left alone at the foot of a page
         doc.ln(4)
-        doc.pair(doc.labels.both(words.EXAMS_HEADING), size=12, bold=True)
+        doc.pair(doc.labels.both(words.EXAMS_HEADING), size=12, bold=True, kind="H3")
         doc.ln(1)
         for record in contents.exams:
             record_block(doc, record, EXAM_FIELDS, title=None)
@@ -219,7 +212,7 @@ def _plan(doc: Document, contents: Contents) -> None:
         doc.fact(plan_labels.PLAN_LABELS[name], shown)
     if version.content.agreements:
         doc.ln(2)
-        doc.pair(doc.labels.both(words.AGREEMENTS), size=12, bold=True)
+        doc.pair(doc.labels.both(words.AGREEMENTS), size=12, bold=True, kind="H3")
         for agreement in version.content.agreements:
             doc.write_line(f"• {agreement.description}", size=10.5)
             details = [
@@ -282,6 +275,8 @@ def compose(
             desc=attachment.description,
             mime_type=attachment.media_type,
             modification_date=None,
+            # PDF/A-3: a credential supplements what the page says of the achievement
+            associated_file_relationship="Supplement",
         )
     missing = doc.missing_glyphs()
     if missing:

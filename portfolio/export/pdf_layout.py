@@ -20,12 +20,14 @@ from flask_babel import LazyString, force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF, XPos, YPos
 from fpdf.annotations import AnnotationDict, PDFAnnotation
-from fpdf.enums import Align
+from fpdf.enums import Align, MethodReturnValue
+from fpdf.prefs import ViewerPreferences
 from fpdf.syntax import PDFObject
 
 from portfolio import i18n
 from portfolio.entries.domains import BY_CODE as DEFAULT_DOMAINS
 from portfolio.export import fonts
+from portfolio.export.pdf_tags import Element, Tagged, language_of
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class Identity:
 
 
 Pair = tuple[str, str | None]
+AUTO = "auto"  # the language of a text: told by its script (owner's text, names)
 
 
 class Labels:
@@ -111,9 +114,14 @@ def _as_object(annotation: AnnotationDict) -> PDFAnnotation:
     return made
 
 
-class Document(FPDF):
+class Document(Tagged):
+    """An A4 page in PDF/A-3b (fpdf2: XMP metadata, the sRGB output intent, every font
+    embedded, attachments with their relationship), tagged (``pdf_tags``): every text
+    is written through ``write_line``, which marks it, in pieces that never cross a page
+    (a marked-content sequence may not)."""
+
     def __init__(self, identity: Identity, labels: Labels) -> None:
-        super().__init__(format="A4", unit="mm")
+        super().__init__(format="A4", unit="mm", enforce_compliance="PDFA_3B")
         self.identity = identity
         self.labels = labels
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -128,7 +136,9 @@ class Document(FPDF):
             self.add_font(face.family, "B", str(bold or face.source))
         self.set_fallback_fonts(["noto-arabic", "noto-ethiopic"], exact_match=False)
         self.alias_nb_pages("{pages}")
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.used: set[str] = set()  # every character written, to check the fonts cover it
+        self.start_tags()
 
     def link(self, *args: Any, **kwargs: Any) -> Any:
         """A link annotation as an object of its own. fpdf2 writes links inline in the
@@ -160,55 +170,156 @@ class Document(FPDF):
         colour: tuple[int, int, int] = INK,
         rtl: bool | None = None,
         height: float | None = None,
+        kind: str = "P",
+        lang: str | None = AUTO,
     ) -> None:
+        """A paragraph, as one element per page it is on; shaped text carries its words
+        as typed (/ActualText)."""
         if not text:
             return
         shaped = self._shaping_for(text)
         self.set_font("noto", "B" if bold else "", size)
         self.set_text_color(*colour)
         right = shaped if rtl is None else rtl
-        self.multi_cell(
-            0,
-            height or size * 0.5,
-            text,
-            align=Align.R if right else Align.L,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+        align = Align.R if right else Align.L
+        line_height = height or size * 0.5
+        language = language_of(text, self.labels.second) if lang == AUTO else lang
+        lines: list[str] = self._lines(0, line_height, text, align)
+        whole = len(lines)
+        while lines:
+            room = int((self.page_break_trigger - self.get_y()) // line_height)
+            if room < 1:
+                self.add_page()
+                continue
+            chunk, lines = lines[:room], lines[room:]
+            said = text if len(chunk) == whole else " ".join(line.strip() for line in chunk)
+            with (
+                self.marked(kind, lang=language, actual=said if shaped else None),
+                self._no_page_break(),
+            ):
+                self.multi_cell(
+                    0,
+                    line_height,
+                    "\n".join(chunk),
+                    align=align,
+                    new_x=XPos.LMARGIN,
+                    new_y=YPos.NEXT,
+                )
 
     def pair(
-        self, pair: Pair, *, size: float, bold: bool = False, colour: tuple[int, int, int] = INK
+        self,
+        pair: Pair,
+        *,
+        size: float,
+        bold: bool = False,
+        colour: tuple[int, int, int] = INK,
+        kind: str = "P",
     ) -> None:
         """A Dutch text and, side by side with it, the same in the owner's language."""
         dutch, other = pair
         if not other:
-            self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False)
+            self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False, kind=kind)
             return
         if self.get_y() > self.page_break_trigger - size:
             self.add_page()
         half = (self.w - self.l_margin - self.r_margin) / 2
         top, left = self.get_y(), self.l_margin
         self.set_right_margin(self.w - left - half + 2)
-        self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False)
+        self.write_line(dutch, size=size, bold=bold, colour=colour, rtl=False, kind=kind)
         below = self.get_y()
         self.set_right_margin(MARGIN)
         self.set_left_margin(left + half + 2)
         self.set_y(top)
-        self.write_line(other, size=size, bold=bold, colour=colour, rtl=self.labels.rtl)
+        self.write_line(
+            other,
+            size=size,
+            bold=bold,
+            colour=colour,
+            rtl=self.labels.rtl,
+            kind=kind,
+            lang=self.labels.second,
+        )
         self.set_left_margin(left)
         self.set_y(max(below, self.get_y()))
 
     def heading(self, text: LazyString) -> None:
+        """A section's heading (H2), which starts its Sect."""
         if self.get_y() > self.h - 60:
             self.add_page()
+        self.new_section()
         self.ln(4)
-        self.pair(self.labels.both(text), size=15, bold=True, colour=ACCENT)
+        self.pair(self.labels.both(text), size=15, bold=True, colour=ACCENT, kind="H2")
         self.set_draw_color(*RULE)
         self.line_at(self.get_y() + 1)
         self.ln(3)
 
+    def grid(
+        self,
+        widths: Sequence[float],
+        header: Sequence[Pair],
+        rows: Sequence[Sequence[Pair]],
+        *,
+        size: float,
+    ) -> None:
+        """A table (Table, TR, TH or TD): each cell its Dutch words over the owner's,
+        the columns ``widths`` in proportion to the line, a row never split."""
+        total = self.w - self.l_margin - self.r_margin
+        columns = [total * width / sum(widths) for width in widths]
+        line = size * 0.5
+        self.set_text_color(*INK)
+        table: Element | None = None
+        for number, row in enumerate([header, *rows]):
+            bold = number == 0
+            cells = [[text for text in cell if text] for cell in row]
+            height = line * max(
+                sum(self._cell_lines(text, width, line, bold, size) for text in cell)
+                for cell, width in zip(cells, columns, strict=True)
+            )
+            if self.get_y() + height + 2 > self.page_break_trigger:
+                self.add_page()
+            if table is None:
+                table = self.tags.container("Table", self.parent, self.pages[self.page], self.page)
+            top, x = self.get_y(), self.l_margin
+            outer, self.parent = self.parent, table
+            with self.group("TR"):
+                for cell, width in zip(cells, columns, strict=True):
+                    with self.group("TH" if bold else "TD"):
+                        self.set_xy(x, top + 1)
+                        for place, text in enumerate(cell):
+                            lang = self.labels.second if place else language_of(text, None)
+                            self._cell_text(text, width, line, bold, size, lang)
+                    x += width
+            self.parent = outer
+            self.set_y(top + height + 2)
+            self.set_draw_color(*RULE)
+            self.line_at(self.get_y())
+
+    def _cell_lines(self, text: str, width: float, line: float, bold: bool, size: float) -> int:
+        self._shaping_for(text)
+        self.set_font("noto", "B" if bold else "", size)
+        return len(self._lines(width, line, text, Align.L))
+
+    def _lines(self, width: float, line: float, text: str, align: Align) -> list[str]:
+        """How ``multi_cell`` would break the text, without writing it."""
+        found = self.multi_cell(
+            width, line, text, align=align, dry_run=True, output=MethodReturnValue.LINES
+        )
+        return [str(one) for one in found] if isinstance(found, list) else [text]
+
+    def _cell_text(
+        self, text: str, width: float, line: float, bold: bool, size: float, lang: str | None
+    ) -> None:
+        shaped = self._shaping_for(text)
+        self.set_font("noto", "B" if bold else "", size)
+        with (
+            self.marked("P", lang=lang, actual=text if shaped else None),
+            self._no_page_break(),
+        ):
+            self.multi_cell(width, line, text, align=Align.L, new_x=XPos.LEFT, new_y=YPos.NEXT)
+
     def line_at(self, y: float) -> None:
-        FPDF.line(self, self.l_margin, y, self.w - self.r_margin, y)
+        with self.artifact():
+            FPDF.line(self, self.l_margin, y, self.w - self.r_margin, y)
 
     def fact(self, label: LazyString, value: str | Pair, **values: Any) -> None:
         """A label (small, muted) over its value; both side by side in two languages."""
@@ -221,6 +332,10 @@ class Document(FPDF):
 
     # -- page furniture -------------------------------------------------------
     def footer(self) -> None:
+        with self.artifact():
+            self._footer()
+
+    def _footer(self) -> None:
         self.set_y(-14)
         self.set_draw_color(*RULE)
         self.line_at(self.get_y() - 1)

@@ -5,7 +5,6 @@ volunteering with period, hours and reference.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Sequence
 from datetime import date
@@ -95,7 +94,8 @@ def record_block(
         doc.add_page()
     top = doc.get_y()
     if record.thumbnail:
-        doc.image(io.BytesIO(record.thumbnail), x=MARGIN, y=top, w=THUMB_MM)
+        alt = doc.labels.both(words.PHOTO_ALT, title=title or "")[0]
+        doc.figure(record.thumbnail, alt, x=MARGIN, y=top, w=THUMB_MM)
         doc.set_left_margin(MARGIN + THUMB_MM + 5)
         doc.set_y(top)
     if title:

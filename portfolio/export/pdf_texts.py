@@ -15,6 +15,9 @@ CHECK_IT = _l(
     "Check this document: scan the code or open the address below, and upload the PDF. "
     "The page says whether this is exactly the document that was issued."
 )
+LOGO_ALT = _l("Logo of %(issuer)s")
+QR_ALT = _l("QR code with the address of the verification page: %(address)s")
+PHOTO_ALT = _l("Photo of the certificate: %(title)s")
 TRUST_HEADING = _l("How to read the trust levels")
 SELF_DECLARED = _l("Self-declared: written by the owner.")
 VERIFIED_EXPLAINED = _l(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,13 @@ from tests.conftest import in_app, login, post_form
 from tests.web.test_document import EMPLOYER, checked_items, document_id, done_goal, make_document
 from tests.web.test_records import post_multipart
 from tests.web.test_sharing import new_code, staff_client
+
+
+def in_thread(work):
+    """pyHanko's validation runs its own event loop; the browser tests of the same
+    session keep one running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def _offline_spec(root_der: bytes) -> PdfSignatureValidationSpec:
@@ -116,13 +124,14 @@ def test_without_a_timestamp_authority_the_validation_data_is_in_the_document(
     roots = {"trust_roots": [asn1_x509.Certificate.load(test_pki.der("root"))]}
     offline = {**roots, "allow_fetching": False, "revocation_mode": "require"}
     with_dss = DocumentSecurityStore.read_dss(reader).as_validation_context(offline)
-    status = validate_pdf_signature(signature, with_dss)
+    status = in_thread(lambda: validate_pdf_signature(signature, with_dss))
     assert status.intact and status.valid and status.trusted, status.pretty_print_details()
     assert status.modification_level == ModificationLevel.LTA_UPDATES
     without = ValidationContext(**offline, crls=[], ocsps=[])
-    assert not validate_pdf_signature(signature, without).trusted
+    assert not in_thread(lambda: validate_pdf_signature(signature, without)).trusted
     # ETSI's B-LT needs a signature timestamp: pyHanko's AdES process says it is missing.
-    result = asyncio.run(ades.ades_lta_validation(signature, _offline_spec(test_pki.der("root"))))
+    spec = _offline_spec(test_pki.der("root"))
+    result = in_thread(lambda: asyncio.run(ades.ades_lta_validation(signature, spec)))
     assert result.ades_subindic == AdESIndeterminate.SIG_CONSTRAINTS_FAILURE
     stored = in_app(app, lambda: db.session.scalars(select(IssuedDocument)).one())
     assert stored.signature_level == "B-B+LTV" and stored.signed_size < len(data)
@@ -139,7 +148,7 @@ def test_with_a_timestamp_authority_it_is_b_lta_and_renewable(
     assert "signature_time_stamp_token" in unsigned  # B-T: a signature timestamp
     assert len(reader.embedded_timestamp_signatures) == 1  # B-LTA: a document timestamp
     spec = _offline_spec(test_pki.der("root"))
-    result = asyncio.run(ades.ades_lta_validation(signature, spec))
+    result = in_thread(lambda: asyncio.run(ades.ades_lta_validation(signature, spec)))
     assert result.ades_subindic == AdESPassed.OK
     assert result.signature_timestamp_status is not None
     assert result.signature_timestamp_status.ades_subindic == AdESPassed.OK
@@ -166,7 +175,7 @@ def test_with_a_timestamp_authority_it_is_b_lta_and_renewable(
     assert renewed.startswith(data) and len(renewed) > len(data)
     reader, signature = _signature(renewed)
     assert len(reader.embedded_timestamp_signatures) == 2
-    again = asyncio.run(ades.ades_lta_validation(signature, spec))
+    again = in_thread(lambda: asyncio.run(ades.ades_lta_validation(signature, spec)))
     assert again.ades_subindic == AdESPassed.OK
     page = verdict(renewed)
     assert "with validation data added later" in page and 'class="callout success"' in page
