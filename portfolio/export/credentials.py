@@ -6,7 +6,10 @@ itself with ``iss``, ``jti``, ``nbf`` and ``sub`` claims that repeat its issuer,
 ``validFrom`` and subject id. Media type ``application/vc+jwt``.
 
 The credential says nothing of the newcomer but a subject id made for this one
-credential (so two credentials cannot be linked through it). It is made from the
+credential and, where the verification recorded it, the name the newcomer shared under
+as an OB 3.0 hashed ``IdentityObject`` (with a salt new for each verification): the
+newcomer proves the credential is theirs by showing an ID with that name, and two
+credentials cannot be linked through either. It is made from the
 endorsement alone, and RS256 is deterministic: the same endorsement gives the same
 bytes in a portfolio document and as a download. A credential holds plaintext (the
 certificate's name), so it is made when the owner asks for it and never stored.
@@ -65,6 +68,9 @@ class Endorsed:
     municipality_name: str
     endorser_name: str
     verified_on: date
+    # The holder's name as the regievoerder confirmed it, hashed with a salt
+    # (``sharing.endorsements.holder_identity``); None for verifications made before.
+    holder: dict[str, str] | None = None
 
 
 def b64url(data: bytes) -> str:
@@ -142,6 +148,16 @@ def _subject(endorsed: Endorsed, achievement: dict[str, Any]) -> dict[str, Any]:
         "type": ["AchievementSubject"],
         "achievement": achievement,
     }
+    if endorsed.holder:
+        subject["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "identityHash": endorsed.holder["identityHash"],
+                "identityType": "name",
+                "hashed": True,
+                "salt": endorsed.holder["salt"],
+            }
+        ]
     if "resultDescription" in achievement:  # only passed exams are issued at all
         subject["result"] = [
             {

@@ -1,9 +1,10 @@
 """Download all my data (GDPR articles 15 and 20): one zip, made in memory for one
 response and never written to disk, holding every item decrypted as JSON, the original
 files, the feedback threads, the endorsements, the access log, the history of
-connections and shares, and the portfolio documents made. The layout is documented in
-docs/data-export.md (also in the zip as SCHEMA.md). Functions take the session; nothing
-is written but the caller's log row."""
+connections and shares, the portfolio documents made and each verification of an
+achievement as a credential. The layout is documented in docs/data-export.md (also in
+the zip as SCHEMA.md). Functions take the session; nothing is written but the caller's
+log row and, for a first credential, its issuer's key and status place."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import io
 import json
 import logging
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,11 +25,16 @@ from portfolio.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries import files
 from portfolio.entries import services as entries
 from portfolio.entries.models import Item, ItemFile
+from portfolio.export.credentials import MEDIA_TYPE as JWT_TYPE
+from portfolio.export.integrity import MEDIA_TYPE as LD_TYPE
 from portfolio.export.models import IssuedDocument
 from portfolio.sharing import comments, grants
 from portfolio.sharing.models import AccessEvent, Connection, Endorsement, Grant
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
+
+if TYPE_CHECKING:
+    from portfolio.export.badges import Made
 
 logger = logging.getLogger(__name__)
 FORMAT = "portfolio-data-export/1"
@@ -63,6 +70,9 @@ def _person(session: Session, user_id: str | None, cache: dict[str, dict[str, An
     return cache[user_id]
 
 
+CredentialsOf = Callable[[Item, SymmetricKey, dict[str, Any]], "list[Made]"]
+
+
 def _items(
     session: Session,
     owner: User,
@@ -70,6 +80,7 @@ def _items(
     store: BlobStore,
     archive: zipfile.ZipFile,
     people: dict[str, dict[str, Any]],
+    credentials_of: CredentialsOf | None,
 ) -> list[dict[str, Any]]:
     listed = []
     rows = session.scalars(
@@ -94,6 +105,7 @@ def _items(
             "files": [],
             "feedback": [],
             "endorsements": [],
+            "credentials": [],
         }
         for row in session.scalars(select(ItemFile).where(ItemFile.item_id == item.id)):
             name = f"files/{item.id}/{row.id}{row.extension}"  # the extension has its dot
@@ -126,6 +138,16 @@ def _items(
                     "withdrawn_at": _when(endorsement.withdrawn_at),
                 }
             )
+        for made in credentials_of(item, item_key, content) if credentials_of else ():
+            for name, text, media_type in (
+                (made.jwt_name, made.jwt, JWT_TYPE),
+                (made.ld_name, made.linked_data, LD_TYPE),
+            ):
+                path = f"credentials/{name}"
+                archive.writestr(path, text)
+                entry["credentials"].append(
+                    {"endorsement": made.endorsement_id, "path": path, "media_type": media_type}
+                )
         archive.writestr(f"items/{item.kind}/{item.id}.json", _json(entry))
         listed.append(
             {"id": item.id, "kind": item.kind, "path": f"items/{item.kind}/{item.id}.json"}
@@ -236,13 +258,19 @@ def _documents(session: Session, owner: User) -> list[dict[str, Any]]:
 
 
 def build(
-    session: Session, owner: User, user_key: SymmetricKey, store: BlobStore, now: datetime
+    session: Session,
+    owner: User,
+    user_key: SymmetricKey,
+    store: BlobStore,
+    now: datetime,
+    credentials_of: CredentialsOf | None = None,
 ) -> bytes:
-    """The zip, in memory."""
+    """The zip, in memory; ``credentials_of`` gives the credentials of an item (the
+    verifications of an achievement as Open Badges, ``issued.credentials_of``)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         people: dict[str, dict[str, Any]] = {}  # each person looked up once
-        items = _items(session, owner, user_key, store, archive, people)
+        items = _items(session, owner, user_key, store, archive, people, credentials_of)
         account = {
             "format": FORMAT,
             "made_at": _when(now),

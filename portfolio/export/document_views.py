@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 
 from portfolio import i18n
 from portfolio.accounts.access import current_user_key, roles
-from portfolio.accounts.models import Municipality, Role
+from portfolio.accounts.models import Role
 from portfolio.db import db, dbs, utcnow
-from portfolio.entries import links, records
+from portfolio.entries import links
 from portfolio.entries import services as entries
 from portfolio.entries.errors import ItemNotFoundError
-from portfolio.export import bp, credentials, document, issued, pades, status
+from portfolio.export import badges, bp, credentials, document, integrity, issued, pades, status
 from portfolio.export.document import Audience, Choice, Section
 from portfolio.export.errors import DocumentNotFoundError, SigningUnavailableError
 from portfolio.export.forms import DUTCH_ONLY, AudienceForm, DocumentForm, RevokeForm
@@ -185,24 +185,22 @@ def revoke(document_id: str) -> Response:
     return redirect(url_for("export.documents"))
 
 
+@bp.route("/items/<item_id>/credentials/<endorsement_id>.json", defaults={"linked_data": True})
 @bp.route("/items/<item_id>/credentials/<endorsement_id>")
 @roles(Role.OWNER)
-def credential(item_id: str, endorsement_id: str) -> Response:
+def credential(item_id: str, endorsement_id: str, linked_data: bool = False) -> Response:
     """A holding endorsement of the owner's achievement, as an Open Badges 3.0 credential:
-    the same bytes as in a portfolio document."""
+    a VC-JWT, or (``.json``) JSON-LD with a Data Integrity proof; the same bytes as in a
+    portfolio document."""
     try:
         item = entries.get_item(dbs(), current_user.id, item_id)
     except ItemNotFoundError:
         abort(404)
     item_key, data = entries.open_item(item, current_user_key())
-    fields = records.split(data)[0]
-    found = [
-        v
+    if not any(
+        v.endorsement.id == endorsement_id and v.holds
         for v in endorsements.shown(dbs(), item, item_key, data)
-        if v.endorsement.id == endorsement_id and v.holds
-    ]
-    org = dbs().get(Municipality, found[0].endorsement.municipality_id) if found else None
-    if not found or org is None or not records.is_achievement(item.kind, fields):
+    ):
         abort(404)
     if status.is_revoked(dbs(), endorsement_id):
         flash(
@@ -213,9 +211,16 @@ def credential(item_id: str, endorsement_id: str) -> Response:
             "error",
         )
         return redirect(links.item_url(item))
-    record = document.Record(item, fields, document.Trust(found))
-    token = issued.credential_token(
-        dbs(), vault_context(), org, issued.endorsed(record, found[0]), app_settings().public_url
-    )
-    db.session.commit()  # a credential key made for this first credential is kept
-    return attachment(token.encode(), credentials.MEDIA_TYPE, f"credential-{endorsement_id}.jwt")
+    made = [
+        m
+        for m in badges.of_item(
+            dbs(), vault_context(), item, item_key, data, app_settings().public_url
+        )
+        if m.endorsement_id == endorsement_id
+    ]
+    if not made:
+        abort(404)  # verified, but not an achievement (a failed exam)
+    db.session.commit()  # a credential key or status place made for a first credential
+    if linked_data:
+        return attachment(made[0].linked_data.encode(), integrity.MEDIA_TYPE, made[0].ld_name)
+    return attachment(made[0].jwt.encode(), credentials.MEDIA_TYPE, made[0].jwt_name)

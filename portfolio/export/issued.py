@@ -26,15 +26,14 @@ from sqlalchemy.orm import Session
 from portfolio.accounts import municipalities
 from portfolio.accounts.models import Municipality, Role, User
 from portfolio.blobs import BlobStore
-from portfolio.entries import records
-from portfolio.entries.models import ItemKind
-from portfolio.export import credentials, pades, pdf, pdf_layout, status
-from portfolio.export.document import Choice, Contents, Record, gather
+from portfolio.export import badges, pades, pdf, pdf_layout
+from portfolio.export.credentials import MEDIA_TYPE as JWT_TYPE
+from portfolio.export.document import Choice, Contents, gather
 from portfolio.export.errors import DocumentNotFoundError
+from portfolio.export.integrity import MEDIA_TYPE as LD_TYPE
 from portfolio.export.models import IssuedDocument, ServiceCertificate
-from portfolio.sharing.endorsements import Verified
 from portfolio.sharing.models import Connection
-from portfolio.vault import certificates, credential_keys
+from portfolio.vault import certificates
 from portfolio.vault.context import VaultContext
 from portfolio.vault.envelope import SymmetricKey
 
@@ -133,79 +132,14 @@ def signer_for(
 def attachments(
     session: Session, contents: Contents, ctx: VaultContext, public_url: str
 ) -> list[pdf.Attachment]:
-    """Each holding endorsement of an achievement among the chosen items, as a signed
-    credential (each municipality's key opened once). A failed exam is verified, but it
-    is not an achievement: no credential."""
-    by_org: dict[str, list[credentials.Endorsed]] = {}
-    for record in contents.records:
-        if not records.is_achievement(record.item.kind, record.fields):
-            continue
-        for verified in record.trust.holding:
-            if status.is_revoked(session, verified.endorsement.id):
-                continue  # its item changed after it was verified (and back): verify again
-            one = endorsed(record, verified)
-            by_org.setdefault(one.municipality_id, []).append(one)
+    """Each holding endorsement of an achievement among the chosen items, as a VC-JWT
+    and as JSON-LD with a Data Integrity proof (``badges``)."""
     found = []
-    for org_id, of_org in by_org.items():
-        org = session.get(Municipality, org_id)
-        if org is None:
-            continue
-        tokens = credential_tokens(session, ctx, org, of_org, public_url)
-        for one, token in zip(of_org, tokens, strict=True):
-            found.append(
-                pdf.Attachment(
-                    f"credential-{one.endorsement_id}.jwt",
-                    token.encode(),
-                    one.title,  # the viewer's list of attachments names what it proves
-                    credentials.MEDIA_TYPE,
-                )
-            )
+    for made in badges.of_records(session, ctx, contents.records, public_url):
+        # the viewer's list of attachments names what each proves
+        found.append(pdf.Attachment(made.jwt_name, made.jwt.encode(), made.title, JWT_TYPE))
+        found.append(pdf.Attachment(made.ld_name, made.linked_data.encode(), made.title, LD_TYPE))
     return found
-
-
-def endorsed(record: Record, verified: Verified) -> credentials.Endorsed:
-    fields = record.fields
-    spec = records.BY_KIND[ItemKind(record.item.kind)]
-    return credentials.Endorsed(
-        endorsement_id=verified.endorsement.id,
-        item_kind=record.item.kind,
-        item_type=str(fields.get("certificate_type") or fields.get("exam") or ""),
-        title=records.title(spec, fields),
-        municipality_id=verified.endorsement.municipality_id,
-        municipality_name=verified.municipality_name,
-        endorser_name=verified.endorser_name,
-        verified_on=verified.day,
-    )
-
-
-def credential_token(
-    session: Session,
-    ctx: VaultContext,
-    org: Municipality,
-    endorsed: credentials.Endorsed,
-    public_url: str,
-) -> str:
-    """One credential; ``credential_tokens`` for several (the key is opened once)."""
-    return credential_tokens(session, ctx, org, [endorsed], public_url)[0]
-
-
-def credential_tokens(
-    session: Session,
-    ctx: VaultContext,
-    org: Municipality,
-    said: Sequence[credentials.Endorsed],
-    public_url: str,
-) -> list[str]:
-    key = municipalities.credential_key_of(session, ctx, org)
-    private = credential_keys.load_private_key(ctx.app_keys, key, org.id)
-    kid = credentials.key_id(public_url, org.id, key.public_key)
-    issuer = credentials.issuer_id(public_url, org.id)
-    tokens = []
-    for one in said:
-        place = status.place_of(session, org.id, one.endorsement_id)
-        vc = credentials.credential(one, public_url, status.entry(issuer, place))
-        tokens.append(credentials.sign(private, vc, kid))
-    return tokens
 
 
 def issue(

@@ -50,6 +50,7 @@ GOOD = (0, 110, 60)
 RULE = (200, 205, 210)
 
 
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate, pop directional isolate
 ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -87,10 +88,20 @@ class Labels:
         if key is not None and key in self._cache:
             return self._cache[key]
         with force_locale(locale):
-            result = str(text) % values if values else str(text)
+            result = str(text) % self._isolated(locale, values) if values else str(text)
         if key is not None:
             self._cache[key] = result
         return result
+
+    @staticmethod
+    def _isolated(locale: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Each value set into a sentence as a unit of its own direction (FSI ... PDI,
+        Unicode's bidi isolates), where the line is shaped (Arabic script): a name or a
+        place in Latin letters inside an Arabic sentence keeps its place in it."""
+        rtl = bool(i18n.BY_CODE.get(locale) and i18n.BY_CODE[locale].rtl)
+        if not rtl and not any(isinstance(v, str) and ARABIC.search(v) for v in values.values()):
+            return values
+        return {k: f"{FSI}{v}{PDI}" if isinstance(v, str) else v for k, v in values.items()}
 
     def both(self, text: LazyString, **values: Any) -> tuple[str, str | None]:
         dutch = self._in(i18n.DEFAULT_LOCALE, text, values)
@@ -152,7 +163,11 @@ class Document(Tagged):
         return made
 
     def missing_glyphs(self) -> set[str]:
-        return {c for c in self.used if not c.isspace() and ord(c) not in fonts.covered()}
+        return {
+            c
+            for c in self.used
+            if not c.isspace() and c not in (FSI, PDI) and ord(c) not in fonts.covered()
+        }
 
     # -- text ---------------------------------------------------------------
     def _shaping_for(self, text: str) -> bool:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.errors import FPDFException
+from fpdf.fonts import TTFFont
 from fpdf.structure_tree import StructElem, StructureTreeBuilder
 from fpdf.syntax import PDFArray, PDFObject, PDFString
 
@@ -125,10 +126,29 @@ def begin(kind: str, mcid: int, *, lang: str | None) -> str:
     return f"/{kind} <</MCID {mcid}{language}>> BDC"
 
 
+ISOLATES = dict.fromkeys(range(0x2066, 0x206A))  # LRI, RLI, FSI, PDI
+
+
+class IsolateFreeFont(TTFFont):
+    """fpdf2 orders a line by the Unicode bidi algorithm, isolates included, and then
+    shapes each run with HarfBuzz; the isolate marks are left out of what is shaped, or
+    they would be written as glyphs that text extraction returns inside words."""
+
+    __slots__ = ()
+
+    def shape_text(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> Sequence[dict[str, Any]]:
+        return super().shape_text(text.translate(ISOLATES), font_size_pt, text_shaping_params)
+
+
 class Tagged(FPDF):
     """An FPDF whose content is written into the structure tree (``Tags``)."""
 
     def start_tags(self) -> None:
+        for font in self.fonts.values():
+            if type(font) is TTFFont:
+                font.__class__ = IsolateFreeFont
         self.tags = Tags()
         self.struct_builder = self.tags
         self.parent: StructElem = self.tags.root  # where the next element goes

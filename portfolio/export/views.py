@@ -19,7 +19,7 @@ from portfolio.accounts.models import Role
 from portfolio.accounts.services import authenticate
 from portfolio.accounts.web import clear_session_cookie
 from portfolio.db import db, dbs, utcnow
-from portfolio.export import bp, data, erasure
+from portfolio.export import badges, bp, data, erasure
 from portfolio.export.forms import DeleteAccountForm
 from portfolio.extensions import limiter
 from portfolio.i18n import is_supported, remember_language
@@ -51,7 +51,15 @@ def download() -> str | Response:
     if not passphrase_confirmed(form):
         return render_template("export/download.html", form=form)
     now = utcnow()
-    archive = data.build(dbs(), current_user, current_user_key(), blob_store(), now)
+    ctx, public_url = vault_context(), app_settings().public_url
+    archive = data.build(
+        dbs(),
+        current_user,
+        current_user_key(),
+        blob_store(),
+        now,
+        lambda item, key, content: badges.of_item(dbs(), ctx, item, key, content, public_url),
+    )
     audit.record(
         dbs(),
         actor=current_user,

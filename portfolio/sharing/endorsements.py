@@ -4,8 +4,11 @@ The statement carries a MAC of the item's content, so a change after verificatio
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,7 +42,10 @@ def endorse(
     item_key: SymmetricKey,
     data: dict[str, Any],
     now: datetime,
+    holder_name: str | None = None,
 ) -> Endorsement:
+    """``holder_name``: the name the newcomer shared under, which the regievoerder
+    confirms; kept only as a salted hash (``holder_identity``)."""
     org = staff.municipality
     if staff.role_enum is not Role.REGIEVOERDER or org is None or item.kind not in VERIFIABLE:
         raise NotVerifiableError(item.id)
@@ -53,7 +59,7 @@ def endorse(
         municipality_id=org.id,
         created_at=now,
     )
-    statement = {
+    statement: dict[str, Any] = {
         "type": STATEMENT_TYPE,
         "id": endorsement.id,
         "item": item.id,
@@ -66,6 +72,8 @@ def endorse(
         "verified_on": now.date().isoformat(),
         "content_mac": keys.content_mac(item_key, item.owner_id, item.id, _content(data)),
     }
+    if holder_name and holder_name.strip():
+        statement["holder"] = holder_identity(holder_name)
     private = signing.load_org_private_key(app_keys, org.signing_key, org.id)
     endorsement.statement = signing.canonical_payload(statement).decode()
     endorsement.signature = signing.sign(private, statement)
@@ -73,6 +81,27 @@ def endorse(
     session.flush()
     logger.info("item %s verified by %s (%s)", item.id, staff.id, org.id)
     return endorsement
+
+
+def holder_identity(name: str, salt: str | None = None) -> dict[str, str]:
+    """The holder's name as an Open Badges 3.0 hashed identity: ``sha256$`` and the hex
+    SHA-256 of the name (NFC, trimmed) followed by a random salt, new for each
+    verification, so that two credentials cannot be linked by it. Whoever is shown the
+    name (an ID document) can check it against the credential."""
+    salt = salt or secrets.token_hex(16)
+    plain = unicodedata.normalize("NFC", name.strip()) + salt
+    return {"identityHash": "sha256$" + hashlib.sha256(plain.encode()).hexdigest(), "salt": salt}
+
+
+def holder_of(endorsement: Endorsement) -> dict[str, str] | None:
+    """The hashed identity of the holder in an endorsement's statement, if it names one."""
+    try:
+        holder = json.loads(endorsement.statement).get("holder")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(holder, dict) or not {"identityHash", "salt"} <= set(holder):
+        return None
+    return {"identityHash": str(holder["identityHash"]), "salt": str(holder["salt"])}
 
 
 def active(session: Session, item: Item) -> Sequence[Endorsement]:
@@ -105,6 +134,10 @@ class Verified:
     @property
     def holds(self) -> bool:
         return self.signature_ok and self.content_unchanged
+
+    @property
+    def names_holder(self) -> bool:
+        return holder_of(self.endorsement) is not None
 
 
 def shown(

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from portfolio.accounts.access import public
 from portfolio.accounts.models import Municipality
 from portfolio.db import dbs, utcnow
-from portfolio.export import credentials, issued, status
+from portfolio.export import badges, credentials, integrity, issued, status
 from portfolio.export.document import AUDIENCE_LABELS, Audience
 from portfolio.export.forms import LookupForm, UploadForm
 from portfolio.export.models import IssuedDocument
@@ -137,9 +137,9 @@ def _public_json(data: dict[str, Any]) -> Response:
 @limiter.limit(LOOK_RATE)
 @public
 def issuer(municipality_id: str) -> Response:
-    """The issuer's Open Badges Profile: who it is, the key its credentials are signed
-    with (``assertionMethod``; the ``kid`` of every credential) and the key of its
-    endorsement statements (in the data export)."""
+    """The issuer's Open Badges Profile: who it is, the keys its credentials are secured
+    with (``assertionMethod``: the ``kid`` of every VC-JWT, the Multikey of every Data
+    Integrity proof) and the key of its endorsement statements (in the data export)."""
     org = _issuer(municipality_id)
     public_url = app_settings().public_url
     profile_id = credentials.issuer_id(public_url, org.id)
@@ -149,6 +149,16 @@ def issuer(municipality_id: str) -> Response:
         methods.append(
             _method(kid, profile_id, credentials.public_jwk(org.credential_public_key, kid))
         )
+    # The Ed25519 key of the endorsement statements also makes the credentials' Data
+    # Integrity proofs: as a Multikey, an assertion method.
+    methods.append(
+        {
+            "id": badges.proof_method(public_url, org.id),
+            "type": "Multikey",
+            "controller": profile_id,
+            "publicKeyMultibase": integrity.multikey(org.signing_public_key),
+        }
+    )
     endorsement_kid = profile_id + "#endorsement-key"
     methods.append(
         _method(

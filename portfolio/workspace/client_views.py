@@ -163,7 +163,14 @@ def verify(owner_id: str, item_id: str) -> Response:
         abort(403)
     try:
         endorsements.endorse(
-            dbs(), vault_context().app_keys, current_user, shared, item_key, data, utcnow()
+            dbs(),
+            vault_context().app_keys,
+            current_user,
+            shared,
+            item_key,
+            data,
+            utcnow(),
+            holder_name=opened.note.shown_name,
         )
     except NotVerifiableError:
         db.session.rollback()

@@ -9,6 +9,7 @@ people type them."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from datetime import UTC, date, datetime
 from functools import cache
@@ -18,6 +19,7 @@ from typing import Any
 import jsonschema
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
@@ -25,7 +27,7 @@ from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
 from portfolio.entries import records
-from portfolio.export import credentials, issued, status
+from portfolio.export import credentials, integrity, issued, status
 from portfolio.export.errors import CredentialError
 from portfolio.vault import credential_keys
 from portfolio.vault.envelope import Keyring
@@ -234,18 +236,21 @@ def test_a_header_outside_8_2_is_refused(header) -> None:
         credentials.verify(_resigned(private, header, payload), public)
 
 
+def _with_leaf(document: dict[str, Any], path: tuple[Any, ...], value: str) -> dict[str, Any]:
+    """The document with the leaf at ``path`` set to ``value`` (changed, in any case)."""
+    target: Any = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value if target[path[-1]] != value else value + "x"
+    return document
+
+
 @given(st.sampled_from(LEAVES), st.text(min_size=1, max_size=20))
 def test_any_changed_field_fails(path, value) -> None:
     private, public = _key()
     token = credentials.sign(private, VC, KID)
     header, payload, signature = token.split(".")
-    changed = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    target = changed
-    for step in path[:-1]:
-        target = target[step]
-    if target[path[-1]] == value:
-        value = value + "x"
-    target[path[-1]] = value
+    changed = _with_leaf(json.loads(base64.urlsafe_b64decode(payload + "==")), path, value)
     forged_payload = credentials.b64url(json.dumps(changed, separators=(",", ":")).encode())
     forged = f"{header}.{forged_payload}.{signature}"
     with pytest.raises(CredentialError):
@@ -304,3 +309,57 @@ def test_the_bitstring_holds_exactly_the_revoked_places(revoked: set[int]) -> No
 def test_the_first_place_is_the_left_most_bit() -> None:
     bits = status.decoded_list(status.encoded_list([0, 9]))
     assert bits[0] == 0b1000_0000 and bits[1] == 0b0100_0000
+
+
+# -- Data Integrity (eddsa-rdfc-2022) ------------------------------------------------------
+
+PROOF_KEY = Ed25519PrivateKey.generate()
+PROOF_PUBLIC = PROOF_KEY.public_key().public_bytes_raw()
+METHOD = credentials.issuer_id(BASE, "m" * 32) + "#proof-key"
+
+
+def test_the_bundled_contexts_are_the_official_files() -> None:
+    sources = (integrity.CONTEXT_DIR / "SOURCES.md").read_text()
+    for name in integrity.BUNDLED.values():
+        digest = hashlib.sha256((integrity.CONTEXT_DIR / name).read_bytes()).hexdigest()
+        assert f"`{name}` " in sources and digest in sources, name
+
+
+def test_a_proof_verifies_and_is_the_same_bytes_each_time() -> None:
+    secured = integrity.prove(VC, PROOF_KEY, METHOD, VC["validFrom"])
+    assert integrity.verify(secured, PROOF_PUBLIC) == VC
+    assert integrity.prove(VC, PROOF_KEY, METHOD, VC["validFrom"]) == secured  # Ed25519
+    assert secured["proof"]["proofValue"].startswith("z")
+    assert integrity.multikey(PROOF_PUBLIC).startswith("z6Mk")  # an Ed25519 Multikey
+
+
+@given(st.sampled_from(LEAVES), st.text(min_size=1, max_size=20))
+def test_any_changed_field_breaks_the_proof(path, value) -> None:
+    secured = json.loads(json.dumps(integrity.prove(VC, PROOF_KEY, METHOD, VC["validFrom"])))
+    _with_leaf(secured, path, value)
+    with pytest.raises(CredentialError):
+        integrity.verify(secured, PROOF_PUBLIC)
+
+
+def test_another_key_or_a_changed_proof_fails() -> None:
+    secured = integrity.prove(VC, PROOF_KEY, METHOD, VC["validFrom"])
+    other = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    with pytest.raises(CredentialError):
+        integrity.verify(secured, other)
+    moved = {**secured, "proof": {**secured["proof"], "created": "2030-01-01T00:00:00Z"}}
+    with pytest.raises(CredentialError):
+        integrity.verify(moved, PROOF_PUBLIC)
+
+
+def test_a_context_that_is_not_bundled_is_refused_never_fetched() -> None:
+    foreign = {**VC, "@context": [*VC["@context"], "https://example.org/evil-context.jsonld"]}
+    with pytest.raises(CredentialError):
+        integrity.canonical(foreign)
+    # JSON-LD would drop a term no context defines, unsigned: refused instead.
+    extra = {**VC, "surprise": "a term the contexts do not name"}
+    with pytest.raises(CredentialError):
+        integrity.canonical(extra)
+    with pytest.raises(CredentialError):
+        integrity.verify(
+            {**integrity.prove(VC, PROOF_KEY, METHOD, VC["validFrom"]), **extra}, PROOF_PUBLIC
+        )

@@ -17,7 +17,8 @@ from flask import Flask
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
-from portfolio.export import pdf
+from portfolio.export import pdf, pdf_layout
+from portfolio.export import pdf_texts as words
 from tests.unit.test_document_pdf import IDENTITY, OWN_WORDS, contents
 
 CREDENTIAL = pdf.Attachment(
@@ -136,3 +137,44 @@ def test_pdf_a_3b_metadata_and_attachments_with_their_relationship(app: Flask) -
         or spec["/EF"]["/F"].get_object()["/Subtype"]
     )
     assert [a.get_object() for a in root["/AF"]] == [spec]
+
+
+def _words(data: bytes, tmp_path: Path) -> list[tuple[str, float, float]]:
+    """(word, x, y) of every word as pdftotext places it on the first page."""
+    (tmp_path / "line.pdf").write_bytes(data)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "line.pdf", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (word, float(x), float(y))
+        for x, y, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html
+        )
+    ]
+
+
+def test_names_in_an_arabic_sentence_keep_their_place(app: Flask, tmp_path: Path) -> None:
+    """ "Verified by Jan Bakker, Utrecht, <date>" in Arabic reads, right to left: the
+    verb, the name, the place, the date. Without isolation the Latin run "Jan Bakker،
+    Utrecht، 4" was set left to right as one, the place before the name."""
+    with app.test_request_context():
+        doc = pdf_layout.Document(IDENTITY, pdf_layout.Labels("ar"))
+        doc.add_page()
+        doc.pair(
+            doc.labels.both(
+                words.VERIFIED_BY, name="Jan Bakker", municipality="Utrecht", date="4 ديسمبر 2026"
+            ),
+            size=12,
+        )
+        data = bytes(doc.output())
+    right = [(w, x, y) for w, x, y in _words(data, tmp_path) if x > doc.w * 72 / 25.4 / 2]
+    first_line = min(y for _w, _x, y in right)
+    line = {w.strip("،,"): x for w, x, y in right if y - first_line < 8}
+    # Right to left: the name (itself left to right), then the place, then the date.
+    assert line["Bakker"] > line["Jan"] > line["Utrecht"] > line["4"]
+    (dutch, _other) = doc.labels.both(words.VERIFIED_BY, name="Jan", municipality="U", date="d")
+    assert "\u2068" not in dutch  # a Dutch line without Arabic is not shaped: no isolates

@@ -208,6 +208,7 @@ FILLED = {
     "document_id": lambda ids: ids.document_id,
     "user_id": lambda ids: ids.foreign_staff_id,  # a staff member of another municipality
     "endorsement_id": lambda ids: "0" * 32,
+    "linked_data": lambda ids: True,  # a default of the .json rule, not in its path
 }
 
 

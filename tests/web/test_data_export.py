@@ -170,6 +170,17 @@ def test_every_file_of_the_zip_follows_the_shipped_json_schema(
         assert _errors("item", json.loads(archive.read(name))) == [], name
     verified = json.loads(archive.read(f"items/certificate/{certificate}.json"))
     assert verified["endorsements"] and verified["feedback"] and verified["files"]
+    # The verification as a credential, twice secured: the same bytes as its downloads.
+    jwt, linked = verified["credentials"]
+    endorsement = verified["endorsements"][0]["statement"]["id"]
+    assert jwt["endorsement"] == linked["endorsement"] == endorsement
+    assert (jwt["media_type"], linked["media_type"]) == (
+        "application/vc+jwt",
+        "application/vc+ld+json",
+    )
+    download = f"/items/{certificate}/credentials/{endorsement}"
+    assert owner.get(download).data == archive.read(jwt["path"])
+    assert owner.get(download + ".json").data == archive.read(linked["path"])
 
 
 def test_the_schema_s_code_lists_are_the_app_s() -> None:

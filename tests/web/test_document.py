@@ -11,14 +11,18 @@ import hashlib
 import io
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import base58
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask
 from flask.testing import FlaskClient
 from jwcrypto import jwk, jws
+from pyld import jsonld
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -148,9 +152,8 @@ def test_employer_document_parses_is_signed_and_carries_credentials(app: Flask, 
     assert "Utrecht" in check.signer
 
     reader = PdfReader(io.BytesIO(data))
-    attached = {name: contents for name, contents in reader.attachments.items()}
-    assert len(attached) == 1
-    token = next(iter(attached.values()))[0].decode()
+    assert sorted(n.rsplit(".", 1)[1] for n in reader.attachments) == ["json", "jwt"]
+    [token] = _attached_tokens(data)
     profile = app.test_client().get(f"/issuers/{org.id}").get_json()
     key = jwk.JWK(**profile["verificationMethod"][0]["publicKeyJwk"])
     signed = jws.JWS()
@@ -160,6 +163,12 @@ def test_employer_document_parses_is_signed_and_carries_credentials(app: Flask, 
     assert "OpenBadgeCredential" in credential["type"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Certificaat EHBO"
     assert credential["issuer"]["id"] == profile["id"]
+    # The same credential with a Data Integrity proof, checked from the specification.
+    [secured] = _attached_linked_data(data)
+    unsecured = verify_data_integrity(secured, profile)
+    assert unsecured == {
+        k: v for k, v in credential.items() if k not in ("iss", "jti", "nbf", "sub")
+    }
 
     stored = in_app(app, lambda: db.session.scalars(select(IssuedDocument)).one())
     assert stored.verified_count == 1 and stored.item_count == 3
@@ -295,7 +304,54 @@ def test_each_audience_gets_its_default_parts(app: Flask, verified, audience: st
 
 def _attached_tokens(data: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(data))
-    return [contents[0].decode() for contents in reader.attachments.values()]
+    return [c[0].decode() for name, c in reader.attachments.items() if name.endswith(".jwt")]
+
+
+def _attached_linked_data(data: bytes) -> list[dict]:
+    reader = PdfReader(io.BytesIO(data))
+    return [json.loads(c[0]) for name, c in reader.attachments.items() if name.endswith(".json")]
+
+
+BUNDLED_CONTEXTS = {
+    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-context-3.0.3.json",
+}
+
+
+def _canonical(document: dict) -> bytes:
+    """RDFC-1.0 with the bundled contexts only (pyld, not our module)."""
+    folder = Path(__file__).resolve().parents[2] / "portfolio" / "export" / "contexts"
+
+    def load(url: str, options=None) -> dict:
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": json.loads((folder / BUNDLED_CONTEXTS[url]).read_text()),
+        }
+
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": load}
+    return jsonld.normalize(document, options).encode()
+
+
+def verify_data_integrity(secured: dict, profile: dict) -> dict:
+    """eddsa-rdfc-2022 (VC DI EdDSA §3.2), written from the specification: the key is
+    the profile's Multikey, the hash data the SHA-256 of the canonical proof options
+    followed by that of the canonical credential."""
+    proof = secured["proof"]
+    assert (proof["type"], proof["cryptosuite"]) == ("DataIntegrityProof", "eddsa-rdfc-2022")
+    assert proof["verificationMethod"] in profile["assertionMethod"]
+    (method,) = [m for m in profile["verificationMethod"] if m["id"] == proof["verificationMethod"]]
+    assert method["type"] == "Multikey" and method["publicKeyMultibase"].startswith("z6Mk")
+    raw = base58.b58decode(method["publicKeyMultibase"][1:])
+    assert raw[:2] == b"\xed\x01"
+    unsecured = {k: v for k, v in secured.items() if k != "proof"}
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    hashed = hashlib.sha256(_canonical({**options, "@context": secured["@context"]})).digest()
+    hashed += hashlib.sha256(_canonical(unsecured)).digest()
+    Ed25519PublicKey.from_public_bytes(raw[2:]).verify(
+        base58.b58decode(proof["proofValue"][1:]), hashed
+    )
+    return unsecured
 
 
 def _jose(token: str) -> tuple[dict, dict]:
@@ -326,7 +382,8 @@ def test_credentials_follow_open_badges_3_and_their_kid_resolves(app: Flask, ver
         vc["credentialSubject"]["id"],
     )
     profile = visitor.get(urlsplit(payload["iss"]).path).get_json()
-    assert profile["id"] == payload["iss"] and profile["assertionMethod"] == [header["kid"]]
+    assert profile["id"] == payload["iss"] and profile["assertionMethod"][0] == header["kid"]
+    assert profile["assertionMethod"][1:] == [profile["id"] + "#proof-key"]  # Data Integrity
     assert schema_errors(profile, "ob_v3p0_profile_schema.json") == []
     assert visitor.get(urlsplit(header["kid"]).path + "x").status_code == 404
 
@@ -516,3 +573,19 @@ def test_a_revoked_credential_is_not_issued_again_when_its_item_changes_back(
     assert "verify it again" in owner.get(page).get_data(as_text=True)
     assert _attached_tokens(make_document(owner, EMPLOYER).data) == []
     assert _status_bit(app, entry) is True
+
+
+def test_the_credential_names_its_holder_by_a_salted_hash_of_the_shared_name(
+    app: Flask, verified
+) -> None:
+    """OB 3.0 IdentityObject: the newcomer proves the credential is theirs by showing an
+    ID with the name they shared under; the credential holds only its salted hash."""
+    owner, *_ = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    _header, payload = _jose(token)
+    (identity,) = payload["credentialSubject"]["identifier"]
+    assert identity["type"] == "IdentityObject" and identity["hashed"] is True
+    assert identity["identityType"] == "name" and len(identity["salt"]) == 32
+    plain = (SHARE["shown_name"] + identity["salt"]).encode()
+    assert identity["identityHash"] == "sha256$" + hashlib.sha256(plain).hexdigest()
+    assert SHARE["shown_name"] not in base64.urlsafe_b64decode(token.split(".")[1] + "==").decode()
