@@ -10,6 +10,7 @@ signed with (a JWK), so that a verifier's own software can check them.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -43,6 +44,7 @@ SIGNATURE_LEVELS = {
 }
 # Controlled Identifiers 1.0: verificationMethod, assertionMethod, JsonWebKey, publicKeyJwk.
 CID_CONTEXT = "https://www.w3.org/ns/cid/v1"
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 
 
 def _audience(document: IssuedDocument) -> object:
@@ -143,22 +145,7 @@ def issuer(municipality_id: str) -> Response:
     org = _issuer(municipality_id)
     public_url = app_settings().public_url
     profile_id = credentials.issuer_id(public_url, org.id)
-    methods = []
-    if org.credential_public_key:
-        kid = credentials.key_id(public_url, org.id, org.credential_public_key)
-        methods.append(
-            _method(kid, profile_id, credentials.public_jwk(org.credential_public_key, kid))
-        )
-    # The Ed25519 key of the endorsement statements also makes the credentials' Data
-    # Integrity proofs: as a Multikey, an assertion method.
-    methods.append(
-        {
-            "id": badges.proof_method(public_url, org.id),
-            "type": "Multikey",
-            "controller": profile_id,
-            "publicKeyMultibase": integrity.multikey(org.signing_public_key),
-        }
-    )
+    methods = _methods(org, public_url, profile_id, profile_id)
     endorsement_kid = profile_id + "#endorsement-key"
     methods.append(
         _method(
@@ -173,8 +160,68 @@ def issuer(municipality_id: str) -> Response:
             "id": profile_id,
             "type": ["Profile"],
             "name": org.name,
+            "otherIdentifier": [
+                {
+                    "type": "IdentifierEntry",
+                    "identifier": did_of(public_url, org.id),
+                    "identifierType": "identifier",
+                }
+            ],
             "verificationMethod": methods,
             "assertionMethod": [m["id"] for m in methods[:-1]],
+        }
+    )
+
+
+def did_of(public_url: str, municipality_id: str) -> str:
+    """The municipality's did:web: its profile's address, ``.../did.json`` resolving it."""
+    host = urlsplit(public_url).netloc.replace(":", "%3A")
+    return f"did:web:{host}:issuers:{municipality_id}"
+
+
+def _methods(
+    org: Municipality, public_url: str, controller: str, base: str
+) -> list[dict[str, Any]]:
+    """The keys credentials are secured with: the RS256 key of the VC-JWTs (its ``kid``
+    under the profile, ``base`` + ``#credential-key`` in the DID document) and the
+    Ed25519 Multikey of the Data Integrity proofs."""
+    methods = []
+    if org.credential_public_key:
+        kid = credentials.key_id(public_url, org.id, org.credential_public_key)
+        method_id = kid if base.startswith("http") else base + "#credential-key"
+        methods.append(
+            _method(method_id, controller, credentials.public_jwk(org.credential_public_key, kid))
+        )
+    # The Ed25519 key of the endorsement statements also makes the credentials' Data
+    # Integrity proofs: as a Multikey, an assertion method.
+    methods.append(
+        {
+            "id": base + badges.PROOF_KEY,
+            "type": "Multikey",
+            "controller": controller,
+            "publicKeyMultibase": integrity.multikey(org.signing_public_key),
+        }
+    )
+    return methods
+
+
+@bp.route("/issuers/<municipality_id>/did.json")
+@limiter.limit(LOOK_RATE)
+@public
+def did_document(municipality_id: str) -> Response:
+    """The municipality as a did:web DID document: the same keys as its profile, for
+    verifiers that resolve issuers by DID."""
+    org = _issuer(municipality_id)
+    public_url = app_settings().public_url
+    did = did_of(public_url, org.id)
+    methods = _methods(org, public_url, did, did)
+    return _public_json(
+        {
+            "@context": [DID_CONTEXT, CID_CONTEXT],
+            "id": did,
+            "alsoKnownAs": [credentials.issuer_id(public_url, org.id)],
+            "verificationMethod": methods,
+            "assertionMethod": [m["id"] for m in methods],
         }
     )
 

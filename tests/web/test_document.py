@@ -12,7 +12,7 @@ import io
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import base58
 import pytest
@@ -589,3 +589,26 @@ def test_the_credential_names_its_holder_by_a_salted_hash_of_the_shared_name(
     plain = (SHARE["shown_name"] + identity["salt"]).encode()
     assert identity["identityHash"] == "sha256$" + hashlib.sha256(plain).hexdigest()
     assert SHARE["shown_name"] not in base64.urlsafe_b64decode(token.split(".")[1] + "==").decode()
+
+
+def test_the_issuer_resolves_as_did_web_with_the_same_keys(app: Flask, verified) -> None:
+    owner, *_ = verified
+    [token] = _attached_tokens(make_document(owner, EMPLOYER).data)
+    header, payload = _jose(token)
+    visitor = app.test_client()
+    profile = visitor.get(urlsplit(payload["iss"]).path).get_json()
+    [entry] = profile["otherIdentifier"]
+    did = entry["identifier"]
+    assert did.startswith("did:web:")
+    # did:web: the method-specific id, ':' for '/', percent-decoded, + /did.json
+    address = "https://" + unquote(did.removeprefix("did:web:").replace(":", "/")) + "/did.json"
+    assert urlsplit(address).netloc == urlsplit(payload["iss"]).netloc
+    document = visitor.get(urlsplit(address).path).get_json()
+    assert document["id"] == did and document["alsoKnownAs"] == [profile["id"]]
+    by_type = {m["type"]: m for m in document["verificationMethod"]}
+    assert set(document["assertionMethod"]) == {m["id"] for m in document["verificationMethod"]}
+    assert all(m["controller"] == did and m["id"].startswith(did + "#") for m in by_type.values())
+    published = visitor.get(urlsplit(header["kid"]).path).get_json()
+    assert by_type["JsonWebKey"]["publicKeyJwk"] == published  # the key of the VC-JWT
+    proof_key = next(m for m in profile["verificationMethod"] if m["type"] == "Multikey")
+    assert by_type["Multikey"]["publicKeyMultibase"] == proof_key["publicKeyMultibase"]
