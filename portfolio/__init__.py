@@ -63,6 +63,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_STRATEGY="moving-window",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis unreachable: count in this process (and say so in the log) rather than
+        # answer 500 to every login; back to Redis once it answers again.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=bool(settings.redis_url),
         TOTP_ISSUER=settings.totp_issuer,
         PORTFOLIO_ENV=settings.env,
         TESTING=settings.env == "testing",

@@ -8,7 +8,7 @@ import traceback
 import typing
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask import Request as FlaskRequest
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
@@ -133,6 +133,22 @@ def assign_request_id() -> None:
     g.request_id = uuid.uuid4().hex[:12]
 
 
+def _has_nul(values: typing.Iterable[tuple[str, str]]) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values)
+
+
+def refuse_nul_bytes() -> None:
+    """A NUL byte cannot be stored or looked up in PostgreSQL (nor is it ever part of a
+    real id or address): refused before anything reads the database, in a path as not
+    found, in a query or a cookie as a bad request. Forms are left to their validators,
+    which refuse control characters with a message and keep what was typed."""
+    if "\x00" in request.path:
+        abort(404)
+    if _has_nul(request.args.items(multi=True)) or _has_nul(request.cookies.items(multi=True)):
+        logger.info("nul byte refused on %s [req %s]", request.endpoint, g.get("request_id"))
+        abort(400)
+
+
 class InMemoryRequest(FlaskRequest):
     """Uploads stay in memory: Werkzeug would spool a file over 500 KiB to a temporary
     file, and the plaintext of a certificate photo must never reach the disk. The size of
@@ -152,6 +168,8 @@ class InMemoryRequest(FlaskRequest):
 def init_app(app: Flask, *, hsts: bool) -> None:
     app.request_class = InMemoryRequest
     app.before_request(assign_request_id)
+    # first of all: before CSRF, rate limits (their keys may look up the session) or views
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
     app.after_request(set_security_headers)
     if hsts:
         app.after_request(set_hsts)

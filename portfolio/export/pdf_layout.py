@@ -199,6 +199,11 @@ class Document(Tagged):
         align = Align.R if right else Align.L
         line_height = height or size * 0.5
         language = language_of(text, self.labels.second) if lang == AUTO else lang
+        said = text if shaped else None
+        if self._surely_fits(text, size, line_height):  # the usual case: one pass
+            with self.marked(kind, lang=language, actual=said), self._no_page_break():
+                self._write(text, line_height, align)
+            return
         lines: list[str] = self._lines(0, line_height, text, align)
         whole = len(lines)
         while lines:
@@ -207,19 +212,22 @@ class Document(Tagged):
                 self.add_page()
                 continue
             chunk, lines = lines[:room], lines[room:]
-            said = text if len(chunk) == whole else " ".join(line.strip() for line in chunk)
+            piece = text if len(chunk) == whole else " ".join(line.strip() for line in chunk)
             with (
-                self.marked(kind, lang=language, actual=said if shaped else None),
+                self.marked(kind, lang=language, actual=piece if shaped else None),
                 self._no_page_break(),
             ):
-                self.multi_cell(
-                    0,
-                    line_height,
-                    "\n".join(chunk),
-                    align=align,
-                    new_x=XPos.LMARGIN,
-                    new_y=YPos.NEXT,
-                )
+                self._write("\n".join(chunk), line_height, align)
+
+    def _write(self, text: str, line_height: float, align: Align) -> None:
+        self.multi_cell(0, line_height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def _surely_fits(self, text: str, size: float, line_height: float) -> bool:
+        """Whether the text fits above the page break however it wraps: no character is
+        wider than the font size, and wrapping at words at most doubles the lines."""
+        width_pt = (self.w - self.l_margin - self.r_margin) * self.k
+        most = 2 * (int(len(text) * size / width_pt) + 1) + text.count("\n")
+        return self.get_y() + most * line_height <= self.page_break_trigger
 
     def pair(
         self,

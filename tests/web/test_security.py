@@ -235,3 +235,15 @@ def test_rate_limit_on_the_public_verification_page(app_factory) -> None:
     client = app.test_client()
     looks = [client.get("/verify?number=0000-0000-0000-0000").status_code for _ in range(62)]
     assert looks[:60] == [200] * 60 and looks[-1] == 429
+
+
+def test_redis_unreachable_falls_back_to_limits_in_the_process(app_factory, caplog) -> None:
+    """A Redis that does not answer (nothing listens on the port) must not turn logins
+    into 500s: the limits are counted in the process until it answers again."""
+    app = app_factory(ratelimit_enabled=True, redis_url="redis://127.0.0.1:1/0")
+    client = app.test_client()
+    token = csrf_token(client)
+    statuses = guess_logins(client, token, 11)
+    assert 500 not in statuses
+    assert statuses[0] == 200 and statuses[-1] == 429  # still limited
+    assert any("falling back" in r.getMessage().lower() for r in caplog.records)
