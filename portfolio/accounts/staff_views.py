@@ -20,6 +20,7 @@ from portfolio.accounts.models import SessionStage
 from portfolio.accounts.sessions import LiveSession, end_session
 from portfolio.accounts.web import (
     clear_session_cookie,
+    failed,
     home_for,
     pending_key,
     start_full_session,
@@ -37,7 +38,7 @@ CODE_LIMITS = "5 per 10 minutes;20 per day"
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(CODE_LIMITS, key_func=pending_key, methods=["POST"])
+@limiter.limit(CODE_LIMITS, key_func=pending_key, methods=["POST"], deduct_when=failed)
 @pending
 def second_factor() -> str | Response:
     live = pending_live_session()
@@ -66,7 +67,7 @@ def _promote(live: LiveSession) -> Response:
 
 
 @bp.route("/staff/setup", methods=["GET", "POST"])
-@limiter.limit(CODE_LIMITS, key_func=pending_key, methods=["POST"])
+@limiter.limit(CODE_LIMITS, key_func=pending_key, methods=["POST"], deduct_when=failed)
 @pending
 def staff_setup() -> str | Response:
     live = pending_live_session()

@@ -38,8 +38,11 @@ from portfolio.accounts.models import AuthSession, SessionStage
 from portfolio.accounts.sessions import end_session, start_session
 from portfolio.accounts.web import (
     clear_session_cookie,
+    failed,
     home_for,
+    known_device,
     redirect_with_session,
+    remember_device,
     safe_next,
     start_full_session,
     username_ip_key,
@@ -137,8 +140,14 @@ def recovery_sheet() -> str | Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("30 per minute;200 per hour", methods=["POST"])
-@limiter.limit("10 per 15 minutes", key_func=username_ip_key, methods=["POST"])
-@limiter.limit("100 per day", key_func=username_key, methods=["POST"])
+@limiter.limit("10 per 15 minutes", key_func=username_ip_key, methods=["POST"], deduct_when=failed)
+@limiter.limit(
+    "100 per day",
+    key_func=username_key,
+    methods=["POST"],
+    deduct_when=failed,
+    exempt_when=known_device,
+)
 @public
 def login() -> str | Response:
     if current_user.is_authenticated:
@@ -152,7 +161,7 @@ def login() -> str | Response:
         except InvalidCredentialsError:
             form.form_errors.append(_("Username or passphrase is not right."))
         else:
-            return _after_passphrase(unlocked)
+            return remember_device(_after_passphrase(unlocked), form.username.data)
     return render_template("accounts/login.html", form=form)
 
 

@@ -3,10 +3,13 @@ login, the rate-limit keys of the login forms."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from portfolio.accounts.access import cookie_name, live_session, timeouts
@@ -73,6 +76,65 @@ def redirect_with_session(target: str, live: LiveSession) -> Response:
 def username_key() -> str:
     """Rate-limit key for the account being tried, whoever tries it."""
     return "user:" + normalise_username(request.form.get("username", ""))[:64]
+
+
+DEVICE_COOKIE_DAYS = 400
+DEVICES_KEPT = 5  # a shared phone: the last five people who logged in on it
+
+
+def _device_mark(username: str) -> str:
+    """What a device remembers of an account: a keyed hash of its username, so that the
+    cookie names nobody."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"device:" + username.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt="known-device")
+
+
+def _known_marks() -> list[str]:
+    raw = request.cookies.get(device_cookie_name(), "")
+    try:
+        marks = _device_serializer().loads(raw) if raw else []
+    except BadSignature:
+        return []
+    return (
+        [m for m in marks if isinstance(m, str)][:DEVICES_KEPT] if isinstance(marks, list) else []
+    )
+
+
+def device_cookie_name() -> str:
+    return cookie_name() + "_device"
+
+
+def known_device() -> bool:
+    """Whether someone logged in to the account being tried on this device before: the
+    account-wide limit of failed logins then does not apply, so that strangers guessing
+    from many addresses cannot lock the owner out (the per-address limits still do)."""
+    username = normalise_username(request.form.get("username", ""))[:64]
+    return bool(username) and _device_mark(username) in _known_marks()
+
+
+def remember_device(response: Response, username: str) -> Response:
+    """After a right passphrase: this device knows the account from now on."""
+    mark = _device_mark(normalise_username(username)[:64])
+    marks = [mark, *(m for m in _known_marks() if m != mark)][:DEVICES_KEPT]
+    response.set_cookie(
+        device_cookie_name(),
+        _device_serializer().dumps(marks),
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        path="/",
+        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def failed(response: Response) -> bool:
+    """Only failures count against a login or code limit: a form shown again (200)."""
+    return response.status_code == 200
 
 
 def username_ip_key() -> str:

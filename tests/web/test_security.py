@@ -247,3 +247,41 @@ def test_redis_unreachable_falls_back_to_limits_in_the_process(app_factory, capl
     assert 500 not in statuses
     assert statuses[0] == 200 and statuses[-1] == 429  # still limited
     assert any("falling back" in r.getMessage().lower() for r in caplog.records)
+
+
+def _from(app, address: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_strangers_guessing_from_many_addresses_cannot_lock_the_owner_out(
+    app_factory, make_owner
+) -> None:
+    """100 wrong passphrases for one account from 100 addresses reach the account-wide
+    limit: a new address is refused, but the owner's own phone, where she logged in
+    before, still gets in."""
+    app = app_factory(ratelimit_enabled=True)
+    owner = make_owner("amina")
+    phone = _from(app, "192.0.2.7")
+    assert login(phone, owner.username, owner.passphrase).status_code == 302
+    phone.delete_cookie(app.config["AUTH_COOKIE_NAME"])  # her session ended; the phone stays
+    statuses = []
+    for n in range(400):  # until the account-wide limit refuses them
+        stranger = _from(app, f"198.51.{n // 200}.{n % 200 + 1}")
+        token = csrf_token(stranger)
+        data = {"csrf_token": token, "username": "amina", "passphrase": "x"}
+        statuses.append(stranger.post("/login", data=data).status_code)
+        if statuses[-1] == 429:
+            break
+    assert statuses[-1] == 429 and statuses.count(200) >= 100  # each from its own address
+    assert login(phone, owner.username, owner.passphrase).status_code == 302
+
+
+def test_right_passphrases_do_not_count_against_the_limit(app_factory, make_owner) -> None:
+    app = app_factory(ratelimit_enabled=True)
+    owner = make_owner("amina")
+    client = _from(app, "192.0.2.8")
+    for _ in range(12):  # more than the 10 tries per address and account
+        assert login(client, owner.username, owner.passphrase).status_code == 302
+        client.delete_cookie(app.config["AUTH_COOKIE_NAME"])
