@@ -21,17 +21,24 @@ from portfolio.db import db, dbs
 from portfolio.vault.envelope import SymmetricKey
 
 
-def set_session_cookie(response: Response, live: LiveSession) -> Response:
+def _set_cookie(response: Response, name: str, value: str, max_age: int) -> Response:
+    """A cookie of ours: the whole site, HTTPS only in production, never for scripts."""
     response.set_cookie(
-        cookie_name(),
-        live.token.encode(),
-        max_age=int(current_app.config["AUTH_COOKIE_MAX_AGE"]),
+        name,
+        value,
+        max_age=max_age,
         path="/",
         secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
         httponly=True,
         samesite="Lax",
     )
     return response
+
+
+def set_session_cookie(response: Response, live: LiveSession) -> Response:
+    return _set_cookie(
+        response, cookie_name(), live.token.encode(), int(current_app.config["AUTH_COOKIE_MAX_AGE"])
+    )
 
 
 def clear_session_cookie(response: Response) -> Response:
@@ -120,16 +127,8 @@ def remember_device(response: Response, username: str) -> Response:
     """After a right passphrase: this device knows the account from now on."""
     mark = _device_mark(normalise_username(username)[:64])
     marks = [mark, *(m for m in _known_marks() if m != mark)][:DEVICES_KEPT]
-    response.set_cookie(
-        device_cookie_name(),
-        _device_serializer().dumps(marks),
-        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
-        path="/",
-        secure=bool(current_app.config["AUTH_COOKIE_SECURE"]),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    value = _device_serializer().dumps(marks)
+    return _set_cookie(response, device_cookie_name(), value, DEVICE_COOKIE_DAYS * 24 * 3600)
 
 
 def failed(response: Response) -> bool:
