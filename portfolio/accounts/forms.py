@@ -48,7 +48,7 @@ def new_passphrase_fields() -> tuple[PasswordField, PasswordField]:
             Length(
                 min=MIN_LENGTH,
                 max=MAX_LENGTH,
-                message=_l("Use at least 8 and at most 256 characters."),
+                message=_l("Use at least 12 and at most 256 characters."),
             ),
             no_control_characters,
         ],

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from portfolio.accounts.errors import WeakPassphraseError
 
-MIN_LENGTH = 8
+MIN_LENGTH = 12  # OWASP ASVS 5.0 V6.2.1
 MAX_LENGTH = 256
 
 

@@ -149,7 +149,7 @@ def pending_key() -> str:
 
 def weak_message(error: WeakPassphraseError) -> str:
     if error.reason == "too_short":
-        return str(_("Use at least 8 characters."))
+        return str(_("Use at least 12 characters."))
     if error.reason == "too_long":
         return str(_("Use at most 256 characters."))
     return str(_("This passphrase is too easy to guess. Please choose another one."))

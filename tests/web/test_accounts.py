@@ -72,10 +72,10 @@ def test_register_refuses_taken_weak_and_mismatched(
     make_owner("amina")
     page = register(client, "AMINA").get_data(as_text=True)
     assert "already taken" in page
-    page = register(client, "bilal", "password123").get_data(as_text=True)
+    page = register(client, "bilal", "password1234").get_data(as_text=True)
     assert "too easy to guess" in page
     page = register(client, "bilal", "short").get_data(as_text=True)
-    assert "at least 8" in page
+    assert "at least 12" in page
     page = post_form(
         client,
         "/register",
@@ -239,8 +239,8 @@ def test_weak_new_passphrase_in_recovery_keeps_old_code(app: Flask, make_owner) 
         {
             "username": owner.username,
             "code": owner.recovery_code,
-            "passphrase": "password",
-            "passphrase_repeat": "password",
+            "passphrase": "password1234",
+            "passphrase_repeat": "password1234",
         },
     )
     assert "too easy to guess" in response.get_data(as_text=True)
