@@ -49,7 +49,6 @@ def _configure(app: Flask, settings: Settings) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.absolute_hours),
         AUTH_COOKIE_NAME="__Host-pf_session" if secure else "pf_session",
         AUTH_COOKIE_SECURE=secure,
-        AUTH_COOKIE_MAX_AGE=settings.absolute_hours * 3600,
         WTF_CSRF_TIME_LIMIT=settings.absolute_hours * 3600,
         # Referrer-Policy is no-referrer (privacy), so Flask-WTF's HTTPS Referer check
         # would refuse every form; the token lives in a __Host- cookie that no other

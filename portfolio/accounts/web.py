@@ -21,7 +21,7 @@ from portfolio.db import db, dbs
 from portfolio.vault.envelope import SymmetricKey
 
 
-def _set_cookie(response: Response, name: str, value: str, max_age: int) -> Response:
+def _set_cookie(response: Response, name: str, value: str, max_age: int | None) -> Response:
     """A cookie of ours: the whole site, HTTPS only in production, never for scripts."""
     response.set_cookie(
         name,
@@ -36,9 +36,9 @@ def _set_cookie(response: Response, name: str, value: str, max_age: int) -> Resp
 
 
 def set_session_cookie(response: Response, live: LiveSession) -> Response:
-    return _set_cookie(
-        response, cookie_name(), live.token.encode(), int(current_app.config["AUTH_COOKIE_MAX_AGE"])
-    )
+    """A cookie for this browser session only (no Max-Age): it never outlives the
+    server's idle timeout by hours; the server ends the session idle or at its end."""
+    return _set_cookie(response, cookie_name(), live.token.encode(), None)
 
 
 def clear_session_cookie(response: Response) -> Response:

@@ -285,3 +285,18 @@ def test_right_passphrases_do_not_count_against_the_limit(app_factory, make_owne
     for _ in range(12):  # more than the 10 tries per address and account
         assert login(client, owner.username, owner.passphrase).status_code == 302
         client.delete_cookie(app.config["AUTH_COOKIE_NAME"])
+
+
+def test_the_login_cookie_ends_with_the_browser_session(app: Flask, make_owner) -> None:
+    """No Max-Age or Expires: the cookie cannot outlive the 30-minute idle timeout by
+    hours on a shared computer (the server ends idle and old sessions itself)."""
+    owner = make_owner("amina")
+    client = app.test_client()
+    response = login(client, owner.username, owner.passphrase)
+    [session_cookie] = [
+        h
+        for h in response.headers.getlist("Set-Cookie")
+        if h.startswith(app.config["AUTH_COOKIE_NAME"] + "=")
+    ]
+    assert "max-age" not in session_cookie.lower() and "expires" not in session_cookie.lower()
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
