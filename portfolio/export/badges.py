@@ -130,9 +130,10 @@ def of_item(
     item_key: SymmetricKey,
     content: dict[str, Any],
     public_url: str,
+    shown: Sequence[Verified] | None = None,
 ) -> list[Made]:
     """The credentials of each verification of this achievement that still holds and is
-    not revoked."""
+    not revoked; ``shown``: its endorsements, when the caller has checked them already."""
     if item.kind not in sharing_endorsements.VERIFIABLE:
         return []
     try:
@@ -142,5 +143,7 @@ def of_item(
         return []
     if not records.is_achievement(item.kind, fields):
         return []
-    holding = [v for v in sharing_endorsements.shown(session, item, item_key, content) if v.holds]
+    if shown is None:
+        shown = sharing_endorsements.shown(session, item, item_key, content)
+    holding = [v for v in shown if v.holds]
     return of_records(session, ctx, [Record(item, fields, Trust(holding))], public_url)

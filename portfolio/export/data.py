@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from portfolio.blobs import BlobNotFoundError, BlobStore
 from portfolio.entries import files
 from portfolio.entries import services as entries
 from portfolio.entries.models import Item, ItemFile
+from portfolio.export.badges import Made
 from portfolio.export.credentials import MEDIA_TYPE as JWT_TYPE
 from portfolio.export.integrity import MEDIA_TYPE as LD_TYPE
 from portfolio.export.models import IssuedDocument
@@ -32,9 +33,6 @@ from portfolio.sharing import comments, grants
 from portfolio.sharing.models import AccessEvent, Connection, Endorsement, Grant
 from portfolio.vault.envelope import SymmetricKey
 from portfolio.vault.errors import DecryptError
-
-if TYPE_CHECKING:
-    from portfolio.export.badges import Made
 
 logger = logging.getLogger(__name__)
 FORMAT = "portfolio-data-export/1"
@@ -70,7 +68,7 @@ def _person(session: Session, user_id: str | None, cache: dict[str, dict[str, An
     return cache[user_id]
 
 
-CredentialsOf = Callable[[Item, SymmetricKey, dict[str, Any]], "list[Made]"]
+CredentialsOf = Callable[[Item, SymmetricKey, dict[str, Any]], list[Made]]
 
 
 def _items(

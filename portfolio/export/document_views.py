@@ -197,10 +197,8 @@ def credential(item_id: str, endorsement_id: str, linked_data: bool = False) -> 
     except ItemNotFoundError:
         abort(404)
     item_key, data = entries.open_item(item, current_user_key())
-    if not any(
-        v.endorsement.id == endorsement_id and v.holds
-        for v in endorsements.shown(dbs(), item, item_key, data)
-    ):
+    shown = endorsements.shown(dbs(), item, item_key, data)
+    if not any(v.endorsement.id == endorsement_id and v.holds for v in shown):
         abort(404)
     if status.is_revoked(dbs(), endorsement_id):
         flash(
@@ -214,7 +212,7 @@ def credential(item_id: str, endorsement_id: str, linked_data: bool = False) -> 
     made = [
         m
         for m in badges.of_item(
-            dbs(), vault_context(), item, item_key, data, app_settings().public_url
+            dbs(), vault_context(), item, item_key, data, app_settings().public_url, shown
         )
         if m.endorsement_id == endorsement_id
     ]

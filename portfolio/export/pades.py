@@ -285,15 +285,14 @@ def renew(pdf: bytes, long_term: LongTerm) -> bytes:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         if not reader.embedded_regular_signatures:
             raise ValueError("not a signed PDF")
-        certs = [
-            c
-            for s in reader.embedded_signatures
-            for c in s.signed_data["certificates"]
-            if c.name == "certificate"
+        found = [  # the certificates the signatures carry (signer, chain, TSA)
+            choice.chosen
+            for signature in reader.embedded_signatures
+            for choice in signature.signed_data["certificates"]
+            if choice.name == "certificate"
         ]
     except PdfError as error:
         raise ValueError("not a PDF we can read") from error
-    found = [c.chosen for c in certs]
     roots = _roots(long_term, found)
     tsa_url = long_term.tsa_url
 

@@ -10,7 +10,6 @@ seconds. Tigrinya (Ge'ez) needs no shaping, only its font.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +26,7 @@ from fpdf.syntax import PDFObject
 from portfolio import i18n
 from portfolio.entries.domains import BY_CODE as DEFAULT_DOMAINS
 from portfolio.export import fonts
-from portfolio.export.pdf_tags import Element, Tagged, language_of
+from portfolio.export.pdf_tags import ARABIC_SCRIPT, ISOLATES, Element, Tagged, language_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,6 @@ RULE = (200, 205, 210)
 
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate, pop directional isolate
-ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 PAGE = _l("Page %(page)s of %(pages)s")
@@ -99,7 +97,9 @@ class Labels:
         Unicode's bidi isolates), where the line is shaped (Arabic script): a name or a
         place in Latin letters inside an Arabic sentence keeps its place in it."""
         rtl = bool(i18n.BY_CODE.get(locale) and i18n.BY_CODE[locale].rtl)
-        if not rtl and not any(isinstance(v, str) and ARABIC.search(v) for v in values.values()):
+        if not rtl and not any(
+            isinstance(v, str) and ARABIC_SCRIPT.search(v) for v in values.values()
+        ):
             return values
         return {k: f"{FSI}{v}{PDI}" if isinstance(v, str) else v for k, v in values.items()}
 
@@ -166,13 +166,13 @@ class Document(Tagged):
         return {
             c
             for c in self.used
-            if not c.isspace() and c not in (FSI, PDI) and ord(c) not in fonts.covered()
+            if not c.isspace() and ord(c) not in ISOLATES and ord(c) not in fonts.covered()
         }
 
     # -- text ---------------------------------------------------------------
     def _shaping_for(self, text: str) -> bool:
         self.used.update(text)
-        shaped = bool(ARABIC.search(text))
+        shaped = bool(ARABIC_SCRIPT.search(text))
         self.set_text_shaping(shaped)
         return shaped
 

@@ -65,7 +65,9 @@ class Tags(StructureTreeBuilder):
     def container(
         self, kind: str, parent: StructElem, page: PDFObject, page_number: int
     ) -> Element:
-        made = Element(kind, parent, page_number)
+        return self._add(Element(kind, parent, page_number), parent, page)
+
+    def _add(self, made: Element, parent: StructElem, page: PDFObject) -> Element:
         made.pg = page  # type: ignore[assignment]  # (fpdf2 types it as None)
         parent.k.append(made)
         self.elements.append(made)
@@ -89,10 +91,7 @@ class Tags(StructureTreeBuilder):
         mcid = len(on_page)
         made = Element(kind, parent, page_number, lang=lang, alt=alt, actual=actual)
         made.k = PDFArray([mcid])
-        made.pg = page  # type: ignore[assignment]  # (fpdf2 types it as None)
-        parent.k.append(made)
-        self.elements.append(made)
-        on_page.append(made)  # the parent tree lists a page's elements by marked-content id
+        on_page.append(self._add(made, parent, page))  # a page's elements by marked-content id
         return mcid, key
 
     def next_mcid_for_page(self, page_number: int) -> int:

@@ -145,7 +145,7 @@ def issuer(municipality_id: str) -> Response:
     org = _issuer(municipality_id)
     public_url = app_settings().public_url
     profile_id = credentials.issuer_id(public_url, org.id)
-    methods = _methods(org, public_url, profile_id, profile_id)
+    methods = _methods(org, public_url, profile_id, in_did=False)
     endorsement_kid = profile_id + "#endorsement-key"
     methods.append(
         _method(
@@ -180,15 +180,15 @@ def did_of(public_url: str, municipality_id: str) -> str:
 
 
 def _methods(
-    org: Municipality, public_url: str, controller: str, base: str
+    org: Municipality, public_url: str, controller: str, *, in_did: bool
 ) -> list[dict[str, Any]]:
-    """The keys credentials are secured with: the RS256 key of the VC-JWTs (its ``kid``
-    under the profile, ``base`` + ``#credential-key`` in the DID document) and the
-    Ed25519 Multikey of the Data Integrity proofs."""
+    """The keys credentials are secured with, as ``controller`` names them: the RS256
+    key of the VC-JWTs (its ``kid`` in the profile, ``#credential-key`` in the DID
+    document) and the Ed25519 Multikey of the Data Integrity proofs."""
     methods = []
     if org.credential_public_key:
         kid = credentials.key_id(public_url, org.id, org.credential_public_key)
-        method_id = kid if base.startswith("http") else base + "#credential-key"
+        method_id = controller + "#credential-key" if in_did else kid
         methods.append(
             _method(method_id, controller, credentials.public_jwk(org.credential_public_key, kid))
         )
@@ -196,7 +196,7 @@ def _methods(
     # Integrity proofs: as a Multikey, an assertion method.
     methods.append(
         {
-            "id": base + badges.PROOF_KEY,
+            "id": controller + badges.PROOF_KEY,
             "type": "Multikey",
             "controller": controller,
             "publicKeyMultibase": integrity.multikey(org.signing_public_key),
@@ -214,7 +214,7 @@ def did_document(municipality_id: str) -> Response:
     org = _issuer(municipality_id)
     public_url = app_settings().public_url
     did = did_of(public_url, org.id)
-    methods = _methods(org, public_url, did, did)
+    methods = _methods(org, public_url, did, in_did=True)
     return _public_json(
         {
             "@context": [DID_CONTEXT, CID_CONTEXT],

@@ -18,7 +18,6 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from asn1crypto import x509 as asn1_x509
 from flask import Flask
 from pyhanko.pdf_utils import generic
@@ -236,12 +235,11 @@ def test_an_untrusted_chain_or_an_absent_authority_gets_a_clear_answer(
     assert _documents(silent) == before
 
 
-@pytest.mark.parametrize("level", ["B-B"])
 def test_the_verify_page_names_the_long_term_signature(
-    app_factory, make_owner, make_staff, test_pki, level: str
+    app_factory, make_owner, make_staff, test_pki
 ) -> None:
     app = app_factory()
     owner = _world(app, make_owner, make_staff, test_pki)
     number = document_id(make_document(owner, EMPLOYER).data)
     page = app.test_client().get(f"/verify/{number}").get_data(as_text=True)
-    assert level in page
+    assert "PAdES B-B with validation data" in page  # what was made, not a prefix of it
